@@ -1,0 +1,466 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  isSpanContextValid,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
+import type {
+  Consumer,
+  ConsumerRunConfig,
+  EachBatchPayload,
+  EachMessagePayload,
+  KafkaMessage,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
+import { errorType } from './error-type';
+import { headerGetter } from './header-carrier';
+import type { ClientInfo, Telemetry } from './internal-types';
+import {
+  AttributeCache,
+  messageAttributes,
+  payloadSize,
+  withLegacyNames,
+} from './message-attributes';
+import { failSpan } from './producer-patch';
+import { markInstrumented, safely } from './patch-support';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_KAFKA_CONSUMER_RESTART,
+  ATTR_KAFKA_OFFSET,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CLIENT_ID,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  MESSAGING_SYSTEM_KAFKA,
+  OPERATION_TYPE_PROCESS,
+  OPERATION_TYPE_RECEIVE,
+  OPERATION_TYPE_SETTLE,
+} from './semconv';
+
+/** Links per `poll` span are capped: a 10k-message batch must not carry 10k links. */
+const MAX_BATCH_LINKS = 128;
+
+interface ConsumerScope {
+  telemetry: Telemetry;
+  client: ClientInfo;
+  groupId: string;
+  /** The consumer object: the key of its lag series. */
+  consumer: Consumer;
+  metricAttributes: AttributeCache;
+}
+
+/**
+ * Instruments one KafkaJS consumer: `run` handlers get process / poll spans and message
+ * metrics, `commitOffsets` a commit span, and KafkaJS's own instrumentation events feed the
+ * group telemetry (rebalances, join time, commits, crashes, assignment, lag).
+ */
+export function instrumentConsumer(
+  consumer: Consumer,
+  telemetry: Telemetry,
+  client: ClientInfo,
+  groupId: string,
+) {
+  if (!markInstrumented(consumer)) return;
+  const scope: ConsumerScope = {
+    telemetry,
+    client,
+    groupId,
+    consumer,
+    metricAttributes: new AttributeCache(),
+  };
+  const { run, commitOffsets } = consumer;
+
+  consumer.run = function instrumentedRun(this: unknown, config?: ConsumerRunConfig) {
+    if (!telemetry.isEnabled() || typeof config !== 'object' || config === null) {
+      return run.call(this, config);
+    }
+    const wrapped: ConsumerRunConfig = { ...config };
+    if (typeof config.eachMessage === 'function') {
+      wrapped.eachMessage = wrapEachMessage(scope, config.eachMessage);
+    }
+    if (typeof config.eachBatch === 'function') {
+      wrapped.eachBatch = wrapEachBatch(scope, config.eachBatch);
+    }
+    return run.call(this, wrapped);
+  };
+
+  consumer.commitOffsets = function instrumentedCommitOffsets(
+    this: unknown,
+    offsets: TopicPartitionOffsetAndMetadata[],
+  ) {
+    if (!telemetry.isEnabled()) return commitOffsets.call(this, offsets);
+    return observeCommit(scope, offsets, () => commitOffsets.call(this, offsets));
+  };
+
+  listenToGroupEvents(scope);
+}
+
+function wrapEachMessage(
+  scope: ConsumerScope,
+  handler: NonNullable<ConsumerRunConfig['eachMessage']>,
+): NonNullable<ConsumerRunConfig['eachMessage']> {
+  const { telemetry } = scope;
+  return function instrumentedEachMessage(this: unknown, payload: EachMessagePayload) {
+    if (!telemetry.isEnabled()) return handler.call(this, payload);
+    const started = performance.now();
+    let span: Span | undefined;
+    let handlerContext: Context = context.active();
+    safely(telemetry, 'eachMessage', () => {
+      recordDelivery(scope, payload.topic, payload.partition, [payload.message]);
+      const traced = startProcessSpan(scope, payload.topic, payload.partition, payload.message);
+      span = traced.span;
+      handlerContext = trace.setSpan(traced.parent, traced.span);
+    });
+    return settleHandler(scope, payload.topic, started, span, () =>
+      context.with(handlerContext, () => handler.call(this, payload)),
+    );
+  };
+}
+
+function wrapEachBatch(
+  scope: ConsumerScope,
+  handler: NonNullable<ConsumerRunConfig['eachBatch']>,
+): NonNullable<ConsumerRunConfig['eachBatch']> {
+  const { telemetry } = scope;
+  return function instrumentedEachBatch(this: unknown, payload: EachBatchPayload) {
+    if (!telemetry.isEnabled()) return handler.call(this, payload);
+    const started = performance.now();
+    const { topic, partition, messages } = payload.batch;
+    let span: Span | undefined;
+    let handlerContext: Context = context.active();
+    safely(telemetry, 'eachBatch', () => {
+      recordDelivery(scope, topic, partition, messages);
+      span = startPollSpan(scope, topic, partition, messages);
+      handlerContext = trace.setSpan(context.active(), span);
+    });
+    return settleHandler(scope, topic, started, span, () =>
+      context.with(handlerContext, () => handler.call(this, payload)),
+    );
+  };
+}
+
+/** Runs the user's handler; whatever it returns or throws reaches KafkaJS unchanged. */
+function settleHandler(
+  scope: ConsumerScope,
+  topic: string,
+  started: number,
+  span: Span | undefined,
+  invoke: () => Promise<void>,
+): Promise<void> {
+  const finish = (error: unknown) =>
+    safely(scope.telemetry, 'handler', () => {
+      const failure = error === undefined ? undefined : errorType(error);
+      scope.telemetry.instruments.processDuration.record(
+        (performance.now() - started) / 1000,
+        operationAttributes(scope, 'process', OPERATION_TYPE_PROCESS, topic, failure),
+      );
+      if (span) {
+        if (error !== undefined) failSpan(span, error);
+        span.end();
+      }
+    });
+  let result: Promise<void>;
+  try {
+    result = invoke();
+  } catch (error) {
+    finish(error);
+    throw error;
+  }
+  return Promise.resolve(result).then(
+    (value) => {
+      finish(undefined);
+      return value;
+    },
+    (error: unknown) => {
+      finish(error ?? new Error('handler rejected'));
+      throw error;
+    },
+  );
+}
+
+/** Consumed messages, bytes and end-to-end latency, recorded once per delivery. */
+function recordDelivery(
+  scope: ConsumerScope,
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+) {
+  if (messages.length === 0) return;
+  const { instruments } = scope.telemetry;
+  const withPartition = scope.telemetry.config.metricPartitionAttribute !== false;
+  instruments.consumedMessages.add(
+    messages.length,
+    consumedAttributes(scope, topic, withPartition ? partition : undefined),
+  );
+  let bytes = 0;
+  const now = Date.now();
+  const latencyAttributes = consumedAttributes(scope, topic, undefined);
+  for (const message of messages) {
+    bytes += payloadSize(message.key) + payloadSize(message.value);
+    const timestamp = Number(message.timestamp);
+    // Producer clocks can run ahead of ours; a negative latency is skew, not information.
+    if (timestamp > 0) {
+      instruments.endToEndLatency.record(Math.max(0, now - timestamp) / 1000, latencyAttributes);
+    }
+  }
+  instruments.consumedBytes.add(bytes, latencyAttributes);
+}
+
+function startProcessSpan(
+  scope: ConsumerScope,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): { span: Span; parent: Context } {
+  const { tracer, config } = scope.telemetry;
+  const attributes: Attributes = {
+    ...spanAttributes(scope, topic, 'process', OPERATION_TYPE_PROCESS),
+    [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(partition),
+    [ATTR_KAFKA_OFFSET]: Number(message.offset),
+    ...messageAttributes(message, config.captureMessageKey !== false),
+  };
+  const producerContext = extractProducerContext(scope, message);
+  const asLink = config.consumerContextRelation === 'link';
+  const links: Link[] = [];
+  if (asLink && producerContext) links.push({ context: producerContext });
+  // Parent mode: the handler continues the producer's trace. Link mode: it stays in whatever
+  // trace is active around the consumer loop, pointing at the producer by a link.
+  const parent =
+    asLink || !producerContext
+      ? context.active()
+      : trace.setSpanContext(ROOT_CONTEXT, producerContext);
+  const span = tracer.startSpan(
+    `process ${topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: config.emitLegacyKafkaAttributes ? withLegacyNames(attributes) : attributes,
+      links,
+    },
+    parent,
+  );
+  safely(scope.telemetry, 'consumerHook', () =>
+    config.consumerHook?.(span, { topic, partition, message }),
+  );
+  return { span, parent };
+}
+
+function startPollSpan(
+  scope: ConsumerScope,
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+): Span {
+  const links: Link[] = [];
+  for (const message of messages) {
+    if (links.length >= MAX_BATCH_LINKS) break;
+    const producerContext = extractProducerContext(scope, message);
+    if (producerContext) links.push({ context: producerContext });
+  }
+  return scope.telemetry.tracer.startSpan(
+    `poll ${topic}`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        ...spanAttributes(scope, topic, 'poll', OPERATION_TYPE_RECEIVE),
+        [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(partition),
+        [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: messages.length,
+      },
+      links,
+    },
+    context.active(),
+  );
+}
+
+/**
+ * The producer's span context from the message headers. A traceparent that is present but not
+ * valid W3C is counted and otherwise ignored: a corrupt header must not break consumption.
+ */
+function extractProducerContext(scope: ConsumerScope, message: KafkaMessage) {
+  const headers = message.headers;
+  if (!headers || headers.traceparent === undefined) return undefined;
+  const extracted = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers, headerGetter));
+  if (extracted && isSpanContextValid(extracted)) return extracted;
+  scope.telemetry.instruments.invalidTraceContext.add(1, {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
+  });
+  scope.telemetry.diag.debug('kafka-otel: ignored a malformed traceparent header');
+  return undefined;
+}
+
+function observeCommit(
+  scope: ConsumerScope,
+  offsets: TopicPartitionOffsetAndMetadata[],
+  invoke: () => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const topics = Array.isArray(offsets) ? [...new Set(offsets.map((o) => o?.topic))] : [];
+  const topic = topics.length === 1 && typeof topics[0] === 'string' ? topics[0] : undefined;
+  let span: Span | undefined;
+  safely(scope.telemetry, 'commit', () => {
+    span = scope.telemetry.tracer.startSpan(
+      topic ? `commit ${topic}` : 'commit',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: spanAttributes(scope, topic, 'commit', OPERATION_TYPE_SETTLE),
+      },
+      context.active(),
+    );
+  });
+  const finish = (error: unknown) =>
+    safely(scope.telemetry, 'commit', () => {
+      const failure = error === undefined ? undefined : errorType(error);
+      scope.telemetry.instruments.operationDuration.record(
+        (performance.now() - started) / 1000,
+        operationAttributes(scope, 'commit', OPERATION_TYPE_SETTLE, topic, failure),
+      );
+      // Successful commits are counted from KafkaJS's commit_offsets event; failures only here.
+      if (failure !== undefined) {
+        scope.telemetry.instruments.commits.add(1, groupAttributes(scope, failure));
+      }
+      if (span) {
+        if (error !== undefined) failSpan(span, error);
+        span.end();
+      }
+    });
+  return invoke().then(
+    () => finish(undefined),
+    (error: unknown) => {
+      finish(error ?? new Error('commit rejected'));
+      throw error;
+    },
+  );
+}
+
+/** Group telemetry from KafkaJS's instrumentation events (emitted only while someone listens). */
+function listenToGroupEvents(scope: ConsumerScope) {
+  const { consumer, telemetry } = scope;
+  const { events } = consumer;
+  const { instruments, consumerLag } = telemetry;
+  const on = (event: string, listener: (payload: Record<string, unknown>) => void) => {
+    consumer.on(event as never, (e: { payload: Record<string, unknown> }) => {
+      if (!telemetry.isEnabled()) return;
+      safely(telemetry, event, () => listener(e.payload));
+    });
+  };
+
+  on(events.GROUP_JOIN, (payload) => {
+    const assignment = (payload.memberAssignment ?? {}) as Record<string, number[]>;
+    const attributes = groupAttributes(scope, undefined);
+    instruments.rebalances.add(1, attributes);
+    instruments.groupJoinDuration.record(Number(payload.duration) / 1000, attributes);
+    let assigned = 0;
+    for (const partitions of Object.values(assignment)) assigned += partitions.length;
+    instruments.assignedPartitions.record(assigned, attributes);
+    consumerLag.retainAssignment(consumer, assignment);
+  });
+  on(events.COMMIT_OFFSETS, () => {
+    instruments.commits.add(1, groupAttributes(scope, undefined));
+  });
+  on(events.CRASH, (payload) => {
+    const restart = payload.restart === true;
+    instruments.crashes.add(1, {
+      ...groupAttributes(scope, errorType(payload.error)),
+      [ATTR_KAFKA_CONSUMER_RESTART]: restart,
+    });
+    if (!restart) consumerLag.forget(consumer);
+  });
+  on(events.END_BATCH_PROCESS, (payload) => {
+    const topic = String(payload.topic);
+    const partition = Number(payload.partition);
+    consumerLag.set(consumer, topic, partition, Number(payload.offsetLag), {
+      ...groupAttributes(scope, undefined),
+      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+      [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(partition),
+    });
+  });
+  const forget = () => {
+    consumerLag.forget(consumer);
+    instruments.assignedPartitions.record(0, groupAttributes(scope, undefined));
+  };
+  on(events.STOP, forget);
+  on(events.DISCONNECT, forget);
+}
+
+function groupAttributes(scope: ConsumerScope, failure: string | undefined): Attributes {
+  return scope.metricAttributes.get(`group\u0000${failure}`, () => {
+    const attributes: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
+    };
+    if (failure !== undefined) attributes[ATTR_ERROR_TYPE] = failure;
+    return attributes;
+  });
+}
+
+function consumedAttributes(
+  scope: ConsumerScope,
+  topic: string,
+  partition: number | undefined,
+): Attributes {
+  return scope.metricAttributes.get(`consumed\u0000${topic}\u0000${partition}`, () => {
+    const attributes: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+      [ATTR_MESSAGING_OPERATION_NAME]: 'process',
+      [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION_TYPE_PROCESS,
+      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
+      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
+    };
+    if (partition !== undefined) {
+      attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(partition);
+    }
+    return attributes;
+  });
+}
+
+function operationAttributes(
+  scope: ConsumerScope,
+  operation: string,
+  operationType: string,
+  topic: string | undefined,
+  failure: string | undefined,
+): Attributes {
+  return scope.metricAttributes.get(`op\u0000${operation}\u0000${topic}\u0000${failure}`, () => {
+    const attributes: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+      [ATTR_MESSAGING_OPERATION_NAME]: operation,
+      [ATTR_MESSAGING_OPERATION_TYPE]: operationType,
+      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
+    };
+    if (topic !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = topic;
+    if (failure !== undefined) attributes[ATTR_ERROR_TYPE] = failure;
+    return attributes;
+  });
+}
+
+function spanAttributes(
+  scope: ConsumerScope,
+  topic: string | undefined,
+  operation: string,
+  operationType: string,
+): Attributes {
+  const { client } = scope;
+  const attributes: Attributes = {
+    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+    [ATTR_MESSAGING_OPERATION_NAME]: operation,
+    [ATTR_MESSAGING_OPERATION_TYPE]: operationType,
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
+  };
+  if (topic !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = topic;
+  if (client.clientId !== undefined) attributes[ATTR_MESSAGING_CLIENT_ID] = client.clientId;
+  if (client.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = client.serverAddress;
+  if (client.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = client.serverPort;
+  return attributes;
+}

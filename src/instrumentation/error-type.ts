@@ -1,0 +1,46 @@
+/**
+ * The `error.type` value for an error thrown by KafkaJS or by application code.
+ *
+ * KafkaJS protocol errors carry the broker's error name in `type` (for example
+ * `UNKNOWN_TOPIC_OR_PARTITION`); retries wrap the last one in `cause` (or `originalError`), and
+ * `KafkaJSAggregateError` collects several in `errors`. The Kafka name is what an operator
+ * searches for, so it wins over the JavaScript class name; timeouts and dropped connections get
+ * the short names `timeout` and `connection` the metric catalogue promises.
+ */
+export function errorType(error: unknown): string {
+  const kafkaName = kafkaErrorName(error, 0);
+  if (kafkaName !== undefined) return kafkaName;
+  if (error instanceof Error) {
+    if (error.name === 'KafkaJSRequestTimeoutError') return 'timeout';
+    if (error.name === 'KafkaJSConnectionError' || error.name === 'KafkaJSConnectionClosedError') {
+      return 'connection';
+    }
+    return error.name || error.constructor.name || '_OTHER';
+  }
+  return '_OTHER';
+}
+
+/** Depth-bounded search for a Kafka protocol error name through KafkaJS's wrapping. */
+function kafkaErrorName(error: unknown, depth: number): string | undefined {
+  if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as {
+    type?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    errors?: unknown;
+  };
+  if (typeof candidate.type === 'string' && /^[A-Z][A-Z0-9_]+$/.test(candidate.type)) {
+    return candidate.type;
+  }
+  const wrapped =
+    kafkaErrorName(candidate.cause, depth + 1) ??
+    kafkaErrorName(candidate.originalError, depth + 1);
+  if (wrapped !== undefined) return wrapped;
+  if (Array.isArray(candidate.errors)) {
+    for (const inner of candidate.errors) {
+      const name = kafkaErrorName(inner, depth + 1);
+      if (name !== undefined) return name;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,266 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
+import type {
+  Admin,
+  Consumer,
+  ConsumerConfig,
+  Kafka,
+  KafkaConfig,
+  Message,
+  Producer,
+} from 'kafkajs';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
+import { ClientInstruments } from './client-instruments';
+import { connectionConnectPatch, connectionSendPatch } from './connection-patch';
+import { ConsumerLagTable } from './consumer-lag-table';
+import { instrumentConsumer } from './consumer-patch';
+import type {
+  ClientInfo,
+  GroupMessagesPerPartition,
+  KafkaConnectionClass,
+  MessagesPerPartition,
+  Telemetry,
+} from './internal-types';
+import { instrumentProducer } from './producer-patch';
+import { safely } from './patch-support';
+import {
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_MESSAGING_SYSTEM,
+  MESSAGING_SYSTEM_KAFKA,
+} from './semconv';
+import type { KafkaJsInstrumentationConfig } from './types';
+
+/** KafkaJS releases whose internals (connection.js, groupMessagesPerPartition.js) match ours. */
+const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
+
+type KafkaModule = { Kafka: typeof Kafka };
+
+/**
+ * OpenTelemetry instrumentation for KafkaJS 2.x: producer, consumer and admin spans with W3C
+ * context propagation, messaging semantic-convention metrics, Kafka protocol request metrics per
+ * API and broker, and consumer group telemetry. Same constructor shape as
+ * `@opentelemetry/instrumentation-kafkajs`.
+ */
+export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumentationConfig> {
+  // `declare`: set from the base constructor (via _updateMetricInstruments), which runs before
+  // field initialisers would; an initialiser here would wipe the instruments again.
+  declare private _instruments: ClientInstruments;
+  declare private _lagTable: ConsumerLagTable | undefined;
+  private readonly _partitionGrouping = new WeakMap<Message[], MessagesPerPartition>();
+  private readonly _clients = new WeakMap<object, ClientInfo>();
+  private _telemetry: Telemetry | undefined;
+
+  constructor(config: KafkaJsInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** Creates the instruments on the current meter (called by the base class on every provider change). */
+  protected override _updateMetricInstruments() {
+    this._lagTable ??= new ConsumerLagTable();
+    const table = this._lagTable;
+    this._instruments = new ClientInstruments(this.meter, () => table.points());
+  }
+
+  protected init() {
+    return new InstrumentationNodeModuleDefinition(
+      'kafkajs',
+      SUPPORTED_VERSIONS,
+      (moduleExports: KafkaModule) => this._patchClient(moduleExports),
+      (moduleExports: KafkaModule) => this._unpatchClient(moduleExports),
+      [
+        new InstrumentationNodeModuleFile(
+          'kafkajs/src/network/connection.js',
+          SUPPORTED_VERSIONS,
+          (Connection: KafkaConnectionClass) => this._patchConnection(Connection),
+          (Connection: KafkaConnectionClass) => this._unpatchConnection(Connection),
+        ),
+        new InstrumentationNodeModuleFile(
+          'kafkajs/src/producer/groupMessagesPerPartition.js',
+          SUPPORTED_VERSIONS,
+          (group: GroupMessagesPerPartition) => this._recordPartitionGrouping(group),
+          // The wrapper is captured by sendMessages.js at load time and cannot be taken back;
+          // it is a pass-through while the instrumentation is disabled.
+          (group: GroupMessagesPerPartition) => group,
+        ),
+      ],
+    );
+  }
+
+  /** The live view the patches read: provider or config changes apply to clients already made. */
+  private get telemetry(): Telemetry {
+    if (!this._telemetry) {
+      const live = {
+        partitionGrouping: this._partitionGrouping,
+        isEnabled: () => this.isEnabled(),
+      };
+      Object.defineProperties(live, {
+        tracer: { get: () => this.tracer },
+        instruments: { get: () => this._instruments },
+        config: { get: () => this.getConfig() },
+        diag: { get: () => this._diag },
+        consumerLag: { get: () => (this._lagTable ??= new ConsumerLagTable()) },
+      });
+      this._telemetry = live as Telemetry;
+    }
+    return this._telemetry;
+  }
+
+  private _patchClient(moduleExports: KafkaModule) {
+    const proto = moduleExports.Kafka.prototype;
+    const telemetry = this.telemetry;
+    const clientInfo = (kafka: object) => this._clients.get(kafka) ?? this._describeClient(kafka);
+
+    if (isWrapped(proto.producer)) this._unwrap(proto, 'producer');
+    this._wrap(
+      proto,
+      'producer',
+      (original) =>
+        function producer(this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
+          const created = original.apply(this, args);
+          if (telemetry.isEnabled()) {
+            safely(telemetry, 'producer', () => {
+              instrumentProducer(created, telemetry, clientInfo(this));
+              listenToQueueSize(telemetry, created);
+            });
+          }
+          return created;
+        },
+    );
+    if (isWrapped(proto.consumer)) this._unwrap(proto, 'consumer');
+    this._wrap(
+      proto,
+      'consumer',
+      (original) =>
+        function consumer(this: Kafka, ...args: Parameters<Kafka['consumer']>): Consumer {
+          const created = original.apply(this, args);
+          if (telemetry.isEnabled()) {
+            safely(telemetry, 'consumer', () => {
+              const groupId = (args[0] as ConsumerConfig | undefined)?.groupId ?? '';
+              instrumentConsumer(created, telemetry, clientInfo(this), groupId);
+              listenToQueueSize(telemetry, created);
+            });
+          }
+          return created;
+        },
+    );
+    if (isWrapped(proto.admin)) this._unwrap(proto, 'admin');
+    this._wrap(
+      proto,
+      'admin',
+      (original) =>
+        function admin(this: Kafka, ...args: Parameters<Kafka['admin']>): Admin {
+          const created = original.apply(this, args);
+          if (telemetry.isEnabled()) {
+            safely(telemetry, 'admin', () => listenToQueueSize(telemetry, created));
+          }
+          return created;
+        },
+    );
+    this._captureClientConfig(moduleExports);
+    return moduleExports;
+  }
+
+  private _unpatchClient(moduleExports: KafkaModule) {
+    const proto = moduleExports.Kafka.prototype;
+    this._unwrap(proto, 'producer');
+    this._unwrap(proto, 'consumer');
+    this._unwrap(proto, 'admin');
+  }
+
+  /**
+   * KafkaJS keeps clientId and brokers in a closure; the prototype methods cannot see them. The
+   * constructor is wrapped (a subclass under the same export name) to remember them per client.
+   */
+  private _captureClientConfig(moduleExports: KafkaModule) {
+    const Original = moduleExports.Kafka;
+    if ((Original as { __kafkaOtelCapturing?: true }).__kafkaOtelCapturing) return;
+    const clients = this._clients;
+    const describe = (config: KafkaConfig): ClientInfo => describeConfig(config);
+    class Kafka extends Original {
+      static readonly __kafkaOtelCapturing = true;
+      constructor(config: KafkaConfig) {
+        super(config);
+        try {
+          clients.set(this, describe(config));
+        } catch {
+          // A config KafkaJS accepted but we cannot read: spans just lack the broker address.
+        }
+      }
+    }
+    moduleExports.Kafka = Kafka;
+  }
+
+  private _describeClient(_kafka: object): ClientInfo {
+    return { clientId: undefined, serverAddress: undefined, serverPort: undefined };
+  }
+
+  private _patchConnection(Connection: KafkaConnectionClass) {
+    const proto = Connection.prototype;
+    if (isWrapped(proto.send)) this._unwrap(proto, 'send');
+    this._wrap(proto, 'send', connectionSendPatch(this.telemetry));
+    if (isWrapped(proto.connect)) this._unwrap(proto, 'connect');
+    this._wrap(proto, 'connect', connectionConnectPatch(this.telemetry));
+    return Connection;
+  }
+
+  private _unpatchConnection(Connection: KafkaConnectionClass) {
+    this._unwrap(Connection.prototype, 'send');
+    this._unwrap(Connection.prototype, 'connect');
+  }
+
+  private _recordPartitionGrouping(group: GroupMessagesPerPartition): GroupMessagesPerPartition {
+    const grouping = this._partitionGrouping;
+    const telemetry = this.telemetry;
+    return function groupMessagesPerPartition(args) {
+      const result = group(args);
+      if (telemetry.isEnabled() && Array.isArray(args?.messages))
+        grouping.set(args.messages, result);
+      return result;
+    };
+  }
+}
+
+/** clientId and the first bootstrap broker; brokers may also be a function (discovery). */
+function describeConfig(config: KafkaConfig): ClientInfo {
+  const first = Array.isArray(config?.brokers) ? config.brokers[0] : undefined;
+  let serverAddress: string | undefined;
+  let serverPort: number | undefined;
+  if (typeof first === 'string') {
+    const separator = first.lastIndexOf(':');
+    serverAddress = separator > 0 ? first.slice(0, separator) : first;
+    const port = separator > 0 ? Number(first.slice(separator + 1)) : NaN;
+    serverPort = Number.isInteger(port) ? port : undefined;
+  }
+  return { clientId: config?.clientId, serverAddress, serverPort };
+}
+
+interface QueueSizeEvent {
+  payload: { broker: string; queueSize: number };
+}
+
+/** `kafka.client.request.queue.size` from KafkaJS's per-client request_queue_size event. */
+function listenToQueueSize(telemetry: Telemetry, client: Producer | Consumer | Admin) {
+  const eventName = client.events.REQUEST_QUEUE_SIZE;
+  // KafkaJS types `on` as an overload per event; this event has the same payload for all three.
+  const on = client.on as unknown as (
+    name: string,
+    listener: (event: QueueSizeEvent) => void,
+  ) => void;
+  on(eventName, (event) => {
+    if (!telemetry.isEnabled()) return;
+    safely(telemetry, eventName, () => {
+      const { broker, queueSize } = event.payload;
+      const separator = broker.lastIndexOf(':');
+      telemetry.instruments.requestQueueSize.record(queueSize, {
+        [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+        [ATTR_SERVER_ADDRESS]: broker.slice(0, separator),
+        [ATTR_SERVER_PORT]: Number(broker.slice(separator + 1)),
+      });
+    });
+  });
+}
