@@ -1,15 +1,14 @@
-import { context, SpanKind, type Attributes, type Span } from '@opentelemetry/api';
+import { context, SpanKind, type Span } from '@opentelemetry/api';
 import { errorType } from './error-type';
 import type { ConnectionSendArgs, KafkaConnection, Telemetry } from './internal-types';
 import { AttributeCache } from './message-attributes';
 import { failSpan } from './producer-patch';
+import { brokerAttributes, requestAttributes, requestSizeAttributes } from './metric-attributes';
 import { safely } from './patch-support';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_KAFKA_API_KEY,
   ATTR_KAFKA_API_NAME,
   ATTR_KAFKA_API_VERSION,
-  ATTR_KAFKA_CLIENT_KIND,
   ATTR_MESSAGING_CLIENT_ID,
   ATTR_MESSAGING_SYSTEM,
   ATTR_SERVER_ADDRESS,
@@ -98,27 +97,19 @@ function recordRequest(
 ) {
   const { instruments } = telemetry;
   const failure = error === undefined ? undefined : errorType(error);
-  const key = `${connection.host}:${connection.port}\u0000${request.apiKey}\u0000${request.apiVersion}\u0000${failure}`;
-  const attributes = cache.get(key, () => {
-    const built: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_KAFKA_API_NAME]: request.apiName,
-      [ATTR_KAFKA_API_KEY]: request.apiKey,
-      [ATTR_KAFKA_API_VERSION]: request.apiVersion,
-      [ATTR_SERVER_ADDRESS]: connection.host,
-      [ATTR_SERVER_PORT]: connection.port,
-    };
-    if (failure !== undefined) built[ATTR_ERROR_TYPE] = failure;
-    return built;
-  });
-  const sizeAttributes = cache.get(
-    `${connection.host}:${connection.port}\u0000${request.apiKey}`,
-    () => ({
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_KAFKA_API_NAME]: request.apiName,
-      [ATTR_SERVER_ADDRESS]: connection.host,
-      [ATTR_SERVER_PORT]: connection.port,
-    }),
+  const broker = `${connection.host}:${connection.port}`;
+  const key = `${broker}\u0000${request.apiKey}\u0000${request.apiVersion}\u0000${failure}`;
+  const fields = {
+    apiName: request.apiName,
+    apiKey: request.apiKey,
+    apiVersion: request.apiVersion,
+    serverAddress: connection.host,
+    serverPort: connection.port,
+    errorType: failure,
+  };
+  const attributes = cache.get(key, () => requestAttributes(fields));
+  const sizeAttributes = cache.get(`${broker}\u0000${request.apiKey}`, () =>
+    requestSizeAttributes(fields),
   );
   instruments.requestDuration.record((performance.now() - started) / 1000, attributes);
   if (sizes.request >= 0) instruments.requestSize.record(sizes.request, sizeAttributes);
@@ -174,13 +165,7 @@ function trackSocket(telemetry: Telemetry, counted: WeakSet<object>, connection:
   const socket = connection.socket;
   if (!socket || counted.has(socket)) return;
   counted.add(socket);
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-    [ATTR_SERVER_ADDRESS]: connection.host,
-    [ATTR_SERVER_PORT]: connection.port,
-  };
-  const kind = clientKind(connection);
-  if (kind) attributes[ATTR_KAFKA_CLIENT_KIND] = kind;
+  const attributes = brokerAttributes(connection.host, connection.port, clientKind(connection));
   telemetry.instruments.connections.add(1, attributes);
   socket.once('close', () => telemetry.instruments.connections.add(-1, attributes));
 }

@@ -28,10 +28,15 @@ import {
   withLegacyNames,
 } from './message-attributes';
 import { failSpan } from './producer-patch';
+import {
+  bytesAttributes,
+  groupAttributes,
+  lagAttributes,
+  operationAttributes,
+  type MessagingOperation,
+} from './metric-attributes';
 import { markInstrumented, safely } from './patch-support';
 import {
-  ATTR_ERROR_TYPE,
-  ATTR_KAFKA_CONSUMER_RESTART,
   ATTR_KAFKA_OFFSET,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLIENT_ID,
@@ -164,7 +169,7 @@ function settleHandler(
       const failure = error === undefined ? undefined : errorType(error);
       scope.telemetry.instruments.processDuration.record(
         (performance.now() - started) / 1000,
-        operationAttributes(scope, 'process', OPERATION_TYPE_PROCESS, topic, failure),
+        cachedOperationAttributes(scope, 'process', topic, undefined, failure),
       );
       if (span) {
         if (error !== undefined) failSpan(span, error);
@@ -202,11 +207,23 @@ function recordDelivery(
   const withPartition = scope.telemetry.config.metricPartitionAttribute !== false;
   instruments.consumedMessages.add(
     messages.length,
-    consumedAttributes(scope, topic, withPartition ? partition : undefined),
+    cachedOperationAttributes(
+      scope,
+      'process',
+      topic,
+      withPartition ? partition : undefined,
+      undefined,
+    ),
   );
   let bytes = 0;
   const now = Date.now();
-  const latencyAttributes = consumedAttributes(scope, topic, undefined);
+  const latencyAttributes = cachedOperationAttributes(
+    scope,
+    'process',
+    topic,
+    undefined,
+    undefined,
+  );
   for (const message of messages) {
     bytes += payloadSize(message.key) + payloadSize(message.value);
     const timestamp = Number(message.timestamp);
@@ -215,7 +232,11 @@ function recordDelivery(
       instruments.endToEndLatency.record(Math.max(0, now - timestamp) / 1000, latencyAttributes);
     }
   }
-  instruments.consumedBytes.add(bytes, latencyAttributes);
+  const bytesKey = `bytes\u0000${topic}`;
+  instruments.consumedBytes.add(
+    bytes,
+    scope.metricAttributes.get(bytesKey, () => bytesAttributes(topic, scope.groupId)),
+  );
 }
 
 function startProcessSpan(
@@ -324,11 +345,11 @@ function observeCommit(
       const failure = error === undefined ? undefined : errorType(error);
       scope.telemetry.instruments.operationDuration.record(
         (performance.now() - started) / 1000,
-        operationAttributes(scope, 'commit', OPERATION_TYPE_SETTLE, topic, failure),
+        cachedOperationAttributes(scope, 'commit', topic, undefined, failure),
       );
       // Successful commits are counted from KafkaJS's commit_offsets event; failures only here.
       if (failure !== undefined) {
-        scope.telemetry.instruments.commits.add(1, groupAttributes(scope, failure));
+        scope.telemetry.instruments.commits.add(1, cachedGroupAttributes(scope, failure));
       }
       if (span) {
         if (error !== undefined) failSpan(span, error);
@@ -358,7 +379,7 @@ function listenToGroupEvents(scope: ConsumerScope) {
 
   on(events.GROUP_JOIN, (payload) => {
     const assignment = (payload.memberAssignment ?? {}) as Record<string, number[]>;
-    const attributes = groupAttributes(scope, undefined);
+    const attributes = cachedGroupAttributes(scope);
     instruments.rebalances.add(1, attributes);
     instruments.groupJoinDuration.record(Number(payload.duration) / 1000, attributes);
     let assigned = 0;
@@ -367,82 +388,51 @@ function listenToGroupEvents(scope: ConsumerScope) {
     consumerLag.retainAssignment(consumer, assignment);
   });
   on(events.COMMIT_OFFSETS, () => {
-    instruments.commits.add(1, groupAttributes(scope, undefined));
+    instruments.commits.add(1, cachedGroupAttributes(scope));
   });
   on(events.CRASH, (payload) => {
     const restart = payload.restart === true;
-    instruments.crashes.add(1, {
-      ...groupAttributes(scope, errorType(payload.error)),
-      [ATTR_KAFKA_CONSUMER_RESTART]: restart,
-    });
+    instruments.crashes.add(1, cachedGroupAttributes(scope, errorType(payload.error), restart));
     if (!restart) consumerLag.forget(consumer);
   });
   on(events.END_BATCH_PROCESS, (payload) => {
     const topic = String(payload.topic);
     const partition = Number(payload.partition);
-    consumerLag.set(consumer, topic, partition, Number(payload.offsetLag), {
-      ...groupAttributes(scope, undefined),
-      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
-      [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(partition),
-    });
+    const attributes = scope.metricAttributes.get(`lag\u0000${topic}\u0000${partition}`, () =>
+      lagAttributes(scope.groupId, topic, partition),
+    );
+    consumerLag.set(consumer, topic, partition, Number(payload.offsetLag), attributes);
   });
   const forget = () => {
     consumerLag.forget(consumer);
-    instruments.assignedPartitions.record(0, groupAttributes(scope, undefined));
+    instruments.assignedPartitions.record(0, cachedGroupAttributes(scope));
   };
   on(events.STOP, forget);
   on(events.DISCONNECT, forget);
 }
 
-function groupAttributes(scope: ConsumerScope, failure: string | undefined): Attributes {
-  return scope.metricAttributes.get(`group\u0000${failure}`, () => {
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
-    };
-    if (failure !== undefined) attributes[ATTR_ERROR_TYPE] = failure;
-    return attributes;
-  });
-}
-
-function consumedAttributes(
+/** Shared attribute builders, cached per consumer so hot-path recordings allocate nothing. */
+function cachedGroupAttributes(
   scope: ConsumerScope,
-  topic: string,
-  partition: number | undefined,
+  failure?: string,
+  restart?: boolean,
 ): Attributes {
-  return scope.metricAttributes.get(`consumed\u0000${topic}\u0000${partition}`, () => {
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_MESSAGING_OPERATION_NAME]: 'process',
-      [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION_TYPE_PROCESS,
-      [ATTR_MESSAGING_DESTINATION_NAME]: topic,
-      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
-    };
-    if (partition !== undefined) {
-      attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(partition);
-    }
-    return attributes;
-  });
+  return scope.metricAttributes.get(`group\u0000${failure}\u0000${restart}`, () =>
+    groupAttributes({ group: scope.groupId, errorType: failure, restart }),
+  );
 }
 
-function operationAttributes(
+function cachedOperationAttributes(
   scope: ConsumerScope,
-  operation: string,
-  operationType: string,
+  operation: MessagingOperation,
   topic: string | undefined,
+  partition: number | undefined,
   failure: string | undefined,
 ): Attributes {
-  return scope.metricAttributes.get(`op\u0000${operation}\u0000${topic}\u0000${failure}`, () => {
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_MESSAGING_OPERATION_NAME]: operation,
-      [ATTR_MESSAGING_OPERATION_TYPE]: operationType,
-      [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: scope.groupId,
-    };
-    if (topic !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = topic;
-    if (failure !== undefined) attributes[ATTR_ERROR_TYPE] = failure;
-    return attributes;
-  });
+  const key = `op\u0000${operation}\u0000${topic}\u0000${partition}\u0000${failure}`;
+  return scope.metricAttributes.get(key, () =>
+    operationAttributes({ operation, topic, partition, group: scope.groupId, errorType: failure }),
+  );
 }
 
 function spanAttributes(

@@ -36,6 +36,7 @@ import {
   OPERATION_TYPE_SEND,
   OPERATION_TYPE_SETTLE,
 } from './semconv';
+import { bytesAttributes, operationAttributes } from './metric-attributes';
 import { markInstrumented, safely } from './patch-support';
 
 interface TopicMessages {
@@ -298,12 +299,11 @@ function finishSend(
     }
     if (failure === undefined) {
       let bytes = 0;
-      for (const message of messages)
+      for (const message of messages) {
         bytes += payloadSize(message.key) + payloadSize(message.value);
-      instruments.sentBytes.add(
-        bytes,
-        sendAttributes(metricAttributes, client, topic, undefined, undefined),
-      );
+      }
+      const attributes = metricAttributes.get(`bytes\u0000${topic}`, () => bytesAttributes(topic));
+      instruments.sentBytes.add(bytes, attributes);
     }
   }
   const operationTopic = batches.length === 1 ? batches[0]!.topic : undefined;
@@ -360,18 +360,15 @@ function sendAttributes(
   partition: string | undefined,
   failure: string | undefined,
 ): Attributes {
-  return cache.get(`${topic}\u0000${partition}\u0000${failure}`, () => {
-    const attributes: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-      [ATTR_MESSAGING_OPERATION_NAME]: 'send',
-      [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION_TYPE_SEND,
-    };
-    if (topic !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = topic;
-    if (partition !== undefined) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = partition;
-    if (client.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = client.serverAddress;
-    if (failure !== undefined) attributes[ATTR_ERROR_TYPE] = failure;
-    return attributes;
-  });
+  return cache.get(`${topic}\u0000${partition}\u0000${failure}`, () =>
+    operationAttributes({
+      operation: 'send',
+      topic,
+      partition,
+      serverAddress: client.serverAddress,
+      errorType: failure,
+    }),
+  );
 }
 
 /** Attributes every producer span carries. */
