@@ -8,3 +8,14 @@ export type {
   ProducerHookInfo,
   ProducerSpanMode,
 } from './instrumentation/types';
+export { KafkaMetrics } from './instrumentation/kafka-metrics';
+export type {
+  CommitRecord,
+  ConsumeRecord,
+  CrashRecord,
+  KafkaMetricsOptions,
+  LagRecord,
+  ProduceRecord,
+  RebalanceRecord,
+  RequestRecord,
+} from './instrumentation/kafka-metrics';

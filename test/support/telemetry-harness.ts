@@ -20,10 +20,10 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 
-/** A reader the test pulls from; cumulative, like Prometheus. */
+/** A reader the test pulls from; cumulative like Prometheus unless asked for delta. */
 class PullReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  constructor(temporality: AggregationTemporality) {
+    super({ aggregationTemporalitySelector: () => temporality });
   }
   protected onForceFlush(): Promise<void> {
     return Promise.resolve();
@@ -65,11 +65,13 @@ export class TelemetryHarness {
   readonly tracerProvider = new TracerProvider({
     spanProcessors: [new SimpleSpanProcessor({ exporter: this.spanExporter }), this.spanCounter],
   });
-  private readonly reader = new PullReader();
-  readonly meterProvider = new MeterProvider({ readers: [this.reader] });
+  private readonly reader: PullReader;
+  readonly meterProvider: MeterProvider;
   private readonly contextManager = new AsyncLocalStorageContextManager();
 
-  constructor() {
+  constructor(temporality = AggregationTemporality.CUMULATIVE) {
+    this.reader = new PullReader(temporality);
+    this.meterProvider = new MeterProvider({ readers: [this.reader] });
     this.contextManager.enable();
     context.setGlobalContextManager(this.contextManager);
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
