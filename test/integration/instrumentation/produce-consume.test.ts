@@ -3,52 +3,22 @@
  * consumer group reads them back; spans, links and metrics must account for exactly those N.
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type * as KafkaJs from 'kafkajs';
 import type { Kafka as KafkaClient, KafkaMessage, Message } from 'kafkajs';
-import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaJsInstrumentation } from '../../../src';
-import { TelemetryHarness } from '../../support/telemetry-harness';
+import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
+import { randomGroup, randomTopic } from '../../support/names';
+import { waitFor } from '../../support/wait-for';
 
-const harness = new TelemetryHarness();
-const instrumentation = new KafkaJsInstrumentation();
-instrumentation.setTracerProvider(harness.tracerProvider);
-instrumentation.setMeterProvider(harness.meterProvider);
-instrumentation.enable();
-// Loaded after enable(): the require hook must see kafkajs being loaded to patch it.
-const kafkajs = createRequire(import.meta.url)('kafkajs') as typeof KafkaJs;
-
-const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
-const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-async function waitFor<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!done(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await probe();
-  }
-  return last;
-}
+const { harness, brokers, createKafka, shutdown } = instrumentKafkaJs();
+const unique = randomTopic;
 
 let kafka: KafkaClient;
 
 beforeAll(() => {
-  expect(brokers.length).toBeGreaterThan(0);
-  kafka = new kafkajs.Kafka({ clientId: 'otel-test', brokers, logLevel: kafkajs.logLevel.NOTHING });
+  kafka = createKafka('otel-test');
 });
 
-afterAll(async () => {
-  instrumentation.disable();
-  await harness.shutdown();
-});
+afterAll(shutdown);
 
 async function createTopic(topic: string, numPartitions: number) {
   const admin = kafka.admin();
@@ -66,7 +36,7 @@ async function createTopic(topic: string, numPartitions: number) {
 describe('producer and consumer on a real broker', () => {
   it('accounts for every message in spans, links and metrics', async () => {
     const topic = unique('orders');
-    const groupId = unique('billing');
+    const groupId = randomGroup('billing');
     const count = 12;
     await createTopic(topic, 3);
 
@@ -97,14 +67,9 @@ describe('producer and consumer on a real broker', () => {
         return Promise.resolve();
       },
     });
-    await waitFor(
-      () => consumed.length,
-      (n) => n >= count,
-    );
-    await waitFor(
-      () => harness.spansNamed(`process ${topic}`).length,
-      (n) => n >= count,
-    );
+    await waitFor(() => harness.spansNamed(`process ${topic}`).length >= count, {
+      description: `${count} process spans`,
+    });
     await consumer.disconnect();
 
     const sendSpans = harness.spansNamed(`send ${topic}`);

@@ -1,0 +1,64 @@
+/**
+ * Global setup of the `integration` project: one real single-node Kafka for every test file.
+ * KAFKA_BROKERS set in the environment wins (a cluster someone already runs); otherwise the
+ * local cluster `test` on base port 29092 is started, or reused when already running, and
+ * stopped at the end only if this run started it.
+ */
+import type { TestProject } from 'vitest/node';
+import {
+  clusterStatus,
+  startCluster,
+  stopCluster,
+  type ClusterStatus,
+} from '../../scripts/local-kafka';
+import '../support/provided-context';
+import { listLocalClusters } from '../support/local-clusters';
+
+const CLUSTER = 'test';
+const BASE_PORT = 29092;
+
+/** The launcher cluster that serves exactly these brokers, so launcher tests can inspect it. */
+function localClusterServing(brokers: string[]): string | null {
+  const match = listLocalClusters()
+    .map((name) => clusterStatus({ cluster: name }))
+    .find(
+      (s): s is ClusterStatus =>
+        s !== undefined && brokers.every((b) => s.nodes.some((n) => n.address === b)),
+    );
+  return match?.cluster ?? null;
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const external = process.env.KAFKA_BROKERS?.trim();
+  if (external) {
+    const brokers = external.split(',').map((b) => b.trim());
+    project.provide('kafkaBrokers', brokers);
+    project.provide('localKafkaCluster', localClusterServing(brokers));
+    return () => Promise.resolve();
+  }
+
+  // KAFKA_OTEL_KAFKA_VERSION (e.g. 3.9) runs the suite against another Kafka line; each version
+  // gets its own cluster name because formatted data only fits the version that wrote it.
+  const version = process.env.KAFKA_OTEL_KAFKA_VERSION?.trim() || undefined;
+  const cluster = version ? `${CLUSTER}-kafka-${version}` : CLUSTER;
+  const result = await startCluster({
+    cluster,
+    nodes: 1,
+    basePort: BASE_PORT,
+    kafkaVersion: version,
+    log: (line) => console.log(`[local-kafka] ${line}`),
+  });
+  console.log(
+    `[local-kafka] ${result.alreadyRunning ? 'Reusing' : 'Started'} Kafka ${result.kafkaVersion} '${cluster}' at ${result.brokers.join(',')} (${(result.elapsedMs / 1000).toFixed(1)} s)`,
+  );
+  // Subprocesses of tests (CLIs, examples) find the cluster the same way users' tools do.
+  process.env.KAFKA_BROKERS = result.brokers.join(',');
+  project.provide('kafkaBrokers', result.brokers);
+  project.provide('localKafkaCluster', cluster);
+
+  return async () => {
+    delete process.env.KAFKA_BROKERS;
+    if (result.alreadyRunning) return;
+    await stopCluster({ cluster });
+  };
+}

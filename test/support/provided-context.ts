@@ -1,0 +1,17 @@
+/**
+ * Values the vitest global setups hand to test files through `project.provide` / `inject`.
+ * (Type-only: augments vitest's ProvidedContext so `inject('kafkaBrokers')` is typed.)
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** host:port of every broker of the cluster the suite runs against. */
+    kafkaBrokers: string[];
+    /**
+     * Name of the scripts/local-kafka cluster behind those brokers, or null when KAFKA_BROKERS
+     * points at a cluster this launcher does not manage.
+     */
+    localKafkaCluster: string | null;
+  }
+}
+
+export {};
