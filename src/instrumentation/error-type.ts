@@ -1,16 +1,23 @@
+import { errorName } from '../protocol/error-names';
+
 /**
  * The `error.type` value for an error thrown by KafkaJS or by application code.
  *
- * KafkaJS protocol errors carry the broker's error name in `type` (for example
+ * KafkaJS protocol errors carry the broker's error code and name (`code`, `type`, for example
  * `UNKNOWN_TOPIC_OR_PARTITION`); retries wrap the last one in `cause` (or `originalError`), and
  * `KafkaJSAggregateError` collects several in `errors`. The Kafka name is what an operator
  * searches for, so it wins over the JavaScript class name; timeouts and dropped connections get
  * the short names `timeout` and `connection` the metric catalogue promises.
  */
-export function errorType(error: unknown): string {
+export function errorType(error: unknown, depth = 0): string {
   const kafkaName = kafkaErrorName(error, 0);
   if (kafkaName !== undefined) return kafkaName;
   if (error instanceof Error) {
+    // KafkaJS's retrier wraps whatever failed last (an app handler's error, a network error);
+    // the wrapper says nothing the operator can act on, the cause does.
+    if (error.name === 'KafkaJSNumberOfRetriesExceeded' && error.cause && depth < 4) {
+      return errorType(error.cause, depth + 1);
+    }
     if (error.name === 'KafkaJSRequestTimeoutError') return 'timeout';
     if (error.name === 'KafkaJSConnectionError' || error.name === 'KafkaJSConnectionClosedError') {
       return 'connection';
@@ -25,12 +32,15 @@ function kafkaErrorName(error: unknown, depth: number): string | undefined {
   if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
   const candidate = error as {
     type?: unknown;
+    code?: unknown;
     cause?: unknown;
     originalError?: unknown;
     errors?: unknown;
   };
   if (typeof candidate.type === 'string' && /^[A-Z][A-Z0-9_]+$/.test(candidate.type)) {
-    return candidate.type;
+    // KafkaJS names a few codes the pre-2.7 way (NOT_LEADER_FOR_PARTITION); the code maps to
+    // the name Kafka uses today, the one broker logs and the cluster collectors report.
+    return typeof candidate.code === 'number' ? errorName(candidate.code) : candidate.type;
   }
   const wrapped =
     kafkaErrorName(candidate.cause, depth + 1) ??

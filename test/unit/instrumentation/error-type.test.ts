@@ -24,6 +24,16 @@ describe('errorType', () => {
     expect(errorType(unknownTopic())).toBe('UNKNOWN_TOPIC_OR_PARTITION');
   });
 
+  it("uses Kafka's current name where KafkaJS keeps an older one", () => {
+    const notLeader = new KafkaJSProtocolError!({
+      type: 'NOT_LEADER_FOR_PARTITION',
+      code: 6,
+      retriable: true,
+      message: 'not leader',
+    });
+    expect(errorType(notLeader)).toBe('NOT_LEADER_OR_FOLLOWER');
+  });
+
   it('finds the Kafka error name behind retries', () => {
     const exhausted = new KafkaJSNumberOfRetriesExceeded!(unknownTopic(), {
       retryCount: 5,
@@ -35,6 +45,14 @@ describe('errorType', () => {
   it('finds the Kafka error name inside an aggregate', () => {
     const aggregate = new KafkaJSAggregateError!('several', [new Error('plain'), unknownTopic()]);
     expect(errorType(aggregate)).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+  });
+
+  it('sees through the retry wrapper to the error that was retried', () => {
+    const exhausted = new KafkaJSNumberOfRetriesExceeded!(new RangeError('handler failed'), {
+      retryCount: 0,
+      retryTime: 100,
+    });
+    expect(errorType(exhausted)).toBe('RangeError');
   });
 
   it('names timeouts and dropped connections', () => {
