@@ -40,6 +40,19 @@ const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
 
 type KafkaModule = { Kafka: typeof Kafka };
 
+const ORIGINAL_CLASS = Symbol.for('kafka-otel.original-kafka-class');
+const UNKNOWN_CLIENT: ClientInfo = {
+  clientId: undefined,
+  serverAddress: undefined,
+  serverPort: undefined,
+};
+
+/** The KafkaJS `Kafka` class itself, also when the export is our config-capturing subclass. */
+function originalKafkaClass(moduleExports: KafkaModule): typeof Kafka {
+  const exported = moduleExports.Kafka as typeof Kafka & { [ORIGINAL_CLASS]?: typeof Kafka };
+  return exported[ORIGINAL_CLASS] ?? exported;
+}
+
 /**
  * OpenTelemetry instrumentation for KafkaJS 2.x: producer, consumer and admin spans with W3C
  * context propagation, messaging semantic-convention metrics, Kafka protocol request metrics per
@@ -111,92 +124,74 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
   }
 
   private _patchClient(moduleExports: KafkaModule) {
-    const proto = moduleExports.Kafka.prototype;
+    const Original = originalKafkaClass(moduleExports);
     const telemetry = this.telemetry;
-    const clientInfo = (kafka: object) => this._clients.get(kafka) ?? this._describeClient(kafka);
+    const clientInfo = (kafka: object) => this._clients.get(kafka) ?? UNKNOWN_CLIENT;
 
-    if (isWrapped(proto.producer)) this._unwrap(proto, 'producer');
-    this._wrap(
-      proto,
-      'producer',
-      (original) =>
-        function producer(this: Kafka, ...args: Parameters<Kafka['producer']>): Producer {
-          const created = original.apply(this, args);
-          if (telemetry.isEnabled()) {
-            safely(telemetry, 'producer', () => {
-              instrumentProducer(created, telemetry, clientInfo(this));
-              listenToQueueSize(telemetry, created);
-            });
-          }
-          return created;
-        },
+    this._wrapFactory(Original.prototype, 'producer', (producer: Producer, kafka) => {
+      instrumentProducer(producer, telemetry, clientInfo(kafka));
+      listenToQueueSize(telemetry, producer);
+    });
+    this._wrapFactory(Original.prototype, 'consumer', (consumer: Consumer, kafka, config) => {
+      const groupId = (config as ConsumerConfig | undefined)?.groupId ?? '';
+      instrumentConsumer(consumer, telemetry, clientInfo(kafka), groupId);
+      listenToQueueSize(telemetry, consumer);
+    });
+    this._wrapFactory(Original.prototype, 'admin', (admin: Admin) =>
+      listenToQueueSize(telemetry, admin),
     );
-    if (isWrapped(proto.consumer)) this._unwrap(proto, 'consumer');
-    this._wrap(
-      proto,
-      'consumer',
-      (original) =>
-        function consumer(this: Kafka, ...args: Parameters<Kafka['consumer']>): Consumer {
-          const created = original.apply(this, args);
-          if (telemetry.isEnabled()) {
-            safely(telemetry, 'consumer', () => {
-              const groupId = (args[0] as ConsumerConfig | undefined)?.groupId ?? '';
-              instrumentConsumer(created, telemetry, clientInfo(this), groupId);
-              listenToQueueSize(telemetry, created);
-            });
-          }
-          return created;
-        },
-    );
-    if (isWrapped(proto.admin)) this._unwrap(proto, 'admin');
-    this._wrap(
-      proto,
-      'admin',
-      (original) =>
-        function admin(this: Kafka, ...args: Parameters<Kafka['admin']>): Admin {
-          const created = original.apply(this, args);
-          if (telemetry.isEnabled()) {
-            safely(telemetry, 'admin', () => listenToQueueSize(telemetry, created));
-          }
-          return created;
-        },
-    );
-    this._captureClientConfig(moduleExports);
+    moduleExports.Kafka = this._configCapturingSubclass(Original);
     return moduleExports;
   }
 
   private _unpatchClient(moduleExports: KafkaModule) {
-    const proto = moduleExports.Kafka.prototype;
-    this._unwrap(proto, 'producer');
-    this._unwrap(proto, 'consumer');
-    this._unwrap(proto, 'admin');
+    const Original = originalKafkaClass(moduleExports);
+    this._unwrap(Original.prototype, 'producer');
+    this._unwrap(Original.prototype, 'consumer');
+    this._unwrap(Original.prototype, 'admin');
+    moduleExports.Kafka = Original;
+    return moduleExports;
+  }
+
+  /** Wraps `Kafka#producer|consumer|admin` so each client it returns gets instrumented. */
+  private _wrapFactory<Client>(
+    proto: Kafka,
+    method: 'producer' | 'consumer' | 'admin',
+    instrument: (client: Client, kafka: Kafka, config: unknown) => void,
+  ) {
+    const telemetry = this.telemetry;
+    if (isWrapped(proto[method])) this._unwrap(proto, method);
+    this._wrap(proto, method, (original) => {
+      const factory = original as (this: Kafka, config?: unknown) => Client;
+      return function instrumentedFactory(this: Kafka, config?: unknown) {
+        const client = factory.call(this, config);
+        if (telemetry.isEnabled()) {
+          safely(telemetry, method, () => instrument(client, this, config));
+        }
+        return client;
+      } as Kafka[typeof method];
+    });
   }
 
   /**
-   * KafkaJS keeps clientId and brokers in a closure; the prototype methods cannot see them. The
-   * constructor is wrapped (a subclass under the same export name) to remember them per client.
+   * KafkaJS keeps clientId and brokers in a constructor closure the prototype methods cannot
+   * see. A subclass exported under the same name remembers them per client; the original class
+   * stays reachable for `disable()`, which puts it back.
    */
-  private _captureClientConfig(moduleExports: KafkaModule) {
-    const Original = moduleExports.Kafka;
-    if ((Original as { __kafkaOtelCapturing?: true }).__kafkaOtelCapturing) return;
+  private _configCapturingSubclass(Original: typeof Kafka): typeof Kafka {
     const clients = this._clients;
-    const describe = (config: KafkaConfig): ClientInfo => describeConfig(config);
     class Kafka extends Original {
-      static readonly __kafkaOtelCapturing = true;
       constructor(config: KafkaConfig) {
         super(config);
         try {
-          clients.set(this, describe(config));
+          clients.set(this, describeConfig(config));
         } catch {
           // A config KafkaJS accepted but we cannot read: spans just lack the broker address.
         }
       }
     }
-    moduleExports.Kafka = Kafka;
-  }
-
-  private _describeClient(_kafka: object): ClientInfo {
-    return { clientId: undefined, serverAddress: undefined, serverPort: undefined };
+    Object.defineProperty(Kafka, ORIGINAL_CLASS, { value: Original });
+    return Kafka;
   }
 
   private _patchConnection(Connection: KafkaConnectionClass) {
