@@ -19,3 +19,10 @@ export type {
   RebalanceRecord,
   RequestRecord,
 } from './instrumentation/kafka-metrics';
+export { instrumentBrokerHandler } from './instrumentation/broker-handler';
+export type {
+  BrokerHandlerOptions,
+  InstrumentedBrokerHandler,
+  KafkaRequestInfo,
+  ResponseDescription,
+} from './instrumentation/broker-handler';

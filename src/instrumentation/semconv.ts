@@ -69,3 +69,12 @@ export const METRIC_KAFKA_CONSUMER_ASSIGNED_PARTITIONS = 'kafka.consumer.assigne
 export const METRIC_KAFKA_CONSUMER_LAG = 'kafka.consumer.lag';
 export const METRIC_KAFKA_CONSUMER_END_TO_END_LATENCY = 'kafka.consumer.end_to_end.latency';
 export const METRIC_KAFKA_CONSUMER_INVALID_TRACE_CONTEXT = 'kafka.consumer.invalid_trace_context';
+
+/** Server-side metrics of `instrumentBrokerHandler` (a Node Kafka-protocol server or proxy). */
+export const METRIC_KAFKA_SERVER_REQUEST_DURATION = 'kafka.server.request.duration';
+export const METRIC_KAFKA_SERVER_REQUEST_SIZE = 'kafka.server.request.size';
+export const METRIC_KAFKA_SERVER_RESPONSE_SIZE = 'kafka.server.response.size';
+export const METRIC_KAFKA_SERVER_CONNECTIONS = 'kafka.server.connections';
+export const ATTR_KAFKA_CORRELATION_ID = 'kafka.request.correlation_id';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
