@@ -19,8 +19,8 @@ export interface InstrumentedKafkaJs {
   kafkajs: typeof KafkaJs;
   brokers: string[];
   /** A quiet client with short retries, so failures surface fast. */
-  createKafka(clientId?: string): KafkaJs.Kafka;
-  shutdown(): Promise<void>;
+  createKafka: (clientId?: string) => KafkaJs.Kafka;
+  shutdown: () => Promise<void>;
 }
 
 export function instrumentKafkaJs(config: KafkaJsInstrumentationConfig = {}): InstrumentedKafkaJs {
