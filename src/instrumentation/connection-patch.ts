@@ -24,6 +24,9 @@ const REQUEST_HEADER_BYTES = 14;
 /** Response size prefix (4) and correlation id (4), which KafkaJS strips before decoding. */
 const RESPONSE_HEADER_BYTES = 8;
 
+/** Metadata answers (v2+) carry the cluster id that spans report as kafka.cluster.id. */
+const METADATA_API_KEY = 3;
+
 type Send = KafkaConnection['send'];
 type Connect = KafkaConnection['connect'];
 
@@ -75,6 +78,11 @@ export function connectionSendPatch(telemetry: Telemetry) {
       return original.call(this, observed).then(
         (value) => {
           finish(undefined);
+          if (args.request.apiKey === METADATA_API_KEY) {
+            safely(telemetry, 'metadata', () =>
+              telemetry.clusterIds.learn(`${this.host}:${this.port}`, value),
+            );
+          }
           return value;
         },
         (error: unknown) => {

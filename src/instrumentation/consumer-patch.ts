@@ -37,6 +37,7 @@ import {
 } from './metric-attributes';
 import { markInstrumented, safely } from './patch-support';
 import {
+  ATTR_KAFKA_CLUSTER_ID,
   ATTR_KAFKA_OFFSET,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLIENT_ID,
@@ -452,5 +453,7 @@ function spanAttributes(
   if (client.clientId !== undefined) attributes[ATTR_MESSAGING_CLIENT_ID] = client.clientId;
   if (client.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = client.serverAddress;
   if (client.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = client.serverPort;
+  const clusterId = scope.telemetry.clusterIds.of(client.serverAddress, client.serverPort);
+  if (clusterId !== undefined) attributes[ATTR_KAFKA_CLUSTER_ID] = clusterId;
   return attributes;
 }

@@ -5,6 +5,7 @@
 import type { DiagLogger, Tracer } from '@opentelemetry/api';
 import type { Message } from 'kafkajs';
 import type { ClientInstruments } from './client-instruments';
+import type { ClusterIds } from './cluster-ids';
 import type { ConsumerLagTable } from './consumer-lag-table';
 import type { KafkaJsInstrumentationConfig } from './types';
 
@@ -64,6 +65,8 @@ export interface Telemetry {
   readonly consumerLag: ConsumerLagTable;
   /** Where the partition grouping of each `messages` array of a send is recorded. */
   readonly partitionGrouping: WeakMap<Message[], MessagesPerPartition>;
+  /** Cluster ids seen in Metadata answers, per broker address. */
+  readonly clusterIds: ClusterIds;
   isEnabled(): boolean;
 }
 

@@ -15,6 +15,7 @@ import type {
 } from 'kafkajs';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { ClientInstruments } from './client-instruments';
+import { ClusterIds } from './cluster-ids';
 import { connectionConnectPatch, connectionSendPatch } from './connection-patch';
 import { ConsumerLagTable } from './consumer-lag-table';
 import { instrumentConsumer } from './consumer-patch';
@@ -65,6 +66,7 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
   declare private _instruments: ClientInstruments;
   declare private _lagTable: ConsumerLagTable | undefined;
   private readonly _partitionGrouping = new WeakMap<Message[], MessagesPerPartition>();
+  private readonly _clusterIds = new ClusterIds();
   private readonly _clients = new WeakMap<object, ClientInfo>();
   private _telemetry: Telemetry | undefined;
 
@@ -109,6 +111,7 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
     if (!this._telemetry) {
       const live = {
         partitionGrouping: this._partitionGrouping,
+        clusterIds: this._clusterIds,
         isEnabled: () => this.isEnabled(),
       };
       Object.defineProperties(live, {

@@ -21,6 +21,7 @@ import {
 } from './message-attributes';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_KAFKA_CLUSTER_ID,
   ATTR_KAFKA_OFFSET,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLIENT_ID,
@@ -312,12 +313,13 @@ function finishSend(
     sendAttributes(metricAttributes, client, operationTopic, undefined, failure),
   );
 
-  if (spans.length > 0) endMessageSpans(telemetry, batches, spans, metadata, error);
+  if (spans.length > 0) endMessageSpans(telemetry, client, batches, spans, metadata, error);
 }
 
 /** Fills partition and offset from the broker's answer, then ends every producer span. */
 function endMessageSpans(
   telemetry: Telemetry,
+  client: ClientInfo,
   batches: TopicMessages[],
   spans: MessageSpan[],
   metadata: RecordMetadata[] | undefined,
@@ -337,7 +339,9 @@ function endMessageSpans(
     baseOffsets.set(`${entry.topicName}\u0000${entry.partition}`, entry.baseOffset ?? '-1');
   }
 
+  const clusterId = telemetry.clusterIds.of(client.serverAddress, client.serverPort);
   for (const { span, topic, sent } of spans) {
+    if (clusterId !== undefined) span.setAttribute(ATTR_KAFKA_CLUSTER_ID, clusterId);
     const position = positions.get(sent);
     if (position && telemetry.config.producerSpanMode !== 'call') {
       const attributes: Attributes = {

@@ -97,6 +97,8 @@ describe('producer and consumer on a real broker', () => {
       expect(send!.attributes['messaging.destination.partition.id']).toBe(String(partition));
       expect(send!.attributes['kafka.offset']).toBe(Number(message.offset));
       expect(send!.attributes['kafka.message.key']).toBe(message.key?.toString());
+      expect(send!.attributes['kafka.cluster.id']).toEqual(expect.stringMatching(/^[\w-]{22}$/));
+      expect(process!.attributes['kafka.cluster.id']).toBe(send!.attributes['kafka.cluster.id']);
       expect(process!.attributes).toMatchObject({
         'messaging.system': 'kafka',
         'messaging.operation.name': 'process',
