@@ -180,12 +180,15 @@ function trackSocket(telemetry: Telemetry, counted: WeakSet<object>, connection:
 
 /**
  * Which client owns a connection. KafkaJS gives connections no such field, but each client has
- * its own instrumentation emitter, and this package listens on it with event names prefixed by
- * the client kind (`producer.network.request_queue_size`, `consumer.group_join`, ...).
+ * its own instrumentation emitter, shared with its connections, and this package listens on it
+ * for the client's own `<kind>.connect` event (network events are not prefixed by kind).
  */
 function clientKind(connection: KafkaConnection): string | undefined {
   const emitter = connection.requestQueue?.instrumentationEmitter?.emitter;
-  const first = emitter?.eventNames().find((name) => typeof name === 'string');
-  const kind = typeof first === 'string' ? first.split('.')[0] : undefined;
-  return kind === 'producer' || kind === 'consumer' || kind === 'admin' ? kind : undefined;
+  for (const name of emitter?.eventNames() ?? []) {
+    if (typeof name !== 'string') continue;
+    const kind = name.slice(0, name.indexOf('.'));
+    if (kind === 'producer' || kind === 'consumer' || kind === 'admin') return kind;
+  }
+  return undefined;
 }

@@ -133,15 +133,15 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
 
     this._wrapFactory(Original.prototype, 'producer', (producer: Producer, kafka) => {
       instrumentProducer(producer, telemetry, clientInfo(kafka));
-      listenToQueueSize(telemetry, producer);
+      listenToClientEvents(telemetry, producer);
     });
     this._wrapFactory(Original.prototype, 'consumer', (consumer: Consumer, kafka, config) => {
       const groupId = (config as ConsumerConfig | undefined)?.groupId ?? '';
       instrumentConsumer(consumer, telemetry, clientInfo(kafka), groupId);
-      listenToQueueSize(telemetry, consumer);
+      listenToClientEvents(telemetry, consumer);
     });
     this._wrapFactory(Original.prototype, 'admin', (admin: Admin) =>
-      listenToQueueSize(telemetry, admin),
+      listenToClientEvents(telemetry, admin),
     );
     moduleExports.Kafka = this._configCapturingSubclass(Original);
     return moduleExports;
@@ -241,8 +241,14 @@ interface QueueSizeEvent {
   payload: { broker: string; queueSize: number };
 }
 
-/** `kafka.client.request.queue.size` from KafkaJS's per-client request_queue_size event. */
-function listenToQueueSize(telemetry: Telemetry, client: Producer | Consumer | Admin) {
+/**
+ * Listens to the client's events every kind has: `request_queue_size` feeds
+ * `kafka.client.request.queue.size`, and the `<kind>.connect` listener (a no-op) is what lets
+ * the connection patch tell producer, consumer and admin connections apart.
+ */
+function listenToClientEvents(telemetry: Telemetry, client: Producer | Consumer | Admin) {
+  const onConnect = client.on as unknown as (name: string, listener: () => void) => void;
+  onConnect(client.events.CONNECT, () => undefined);
   const eventName = client.events.REQUEST_QUEUE_SIZE;
   // KafkaJS types `on` as an overload per event; this event has the same payload for all three.
   const on = client.on as unknown as (
