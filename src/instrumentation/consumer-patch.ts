@@ -9,6 +9,7 @@ import {
   type Context,
   type Link,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import type {
   Consumer,
@@ -18,6 +19,7 @@ import type {
   KafkaMessage,
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
+import { BatchMessageSpans } from './batch-message-spans';
 import { errorType } from './error-type';
 import { headerGetter } from './header-carrier';
 import type { ClientInfo, Telemetry } from './internal-types';
@@ -125,9 +127,20 @@ function wrapEachMessage(
     let handlerContext: Context = context.active();
     safely(telemetry, 'eachMessage', () => {
       recordDelivery(scope, payload.topic, payload.partition, [payload.message]);
-      const traced = startProcessSpan(scope, payload.topic, payload.partition, payload.message);
-      span = traced.span;
-      handlerContext = trace.setSpan(traced.parent, traced.span);
+      const { message } = payload;
+      const producerContext = extractProducerContext(scope, message);
+      // Parent mode: the handler continues the producer's trace. Link mode: it stays in whatever
+      // trace is active around the consumer loop, pointing at the producer by a link.
+      const asLink = scope.telemetry.config.consumerContextRelation === 'link';
+      const parent =
+        asLink || !producerContext
+          ? context.active()
+          : trace.setSpanContext(ROOT_CONTEXT, producerContext);
+      span = startProcessSpan(scope, payload.topic, payload.partition, message, {
+        parent,
+        link: asLink ? producerContext : undefined,
+      });
+      handlerContext = trace.setSpan(parent, span);
     });
     return settleHandler(scope, payload.topic, started, span, () =>
       context.with(handlerContext, () => handler.call(this, payload)),
@@ -146,13 +159,43 @@ function wrapEachBatch(
     const { topic, partition, messages } = payload.batch;
     let span: Span | undefined;
     let handlerContext: Context = context.active();
+    let handlerPayload = payload;
+    let messageSpans: BatchMessageSpans | undefined;
     safely(telemetry, 'eachBatch', () => {
       recordDelivery(scope, topic, partition, messages);
-      span = startPollSpan(scope, topic, partition, messages);
-      handlerContext = trace.setSpan(context.active(), span);
+      const producerContexts = messages.map((message) => extractProducerContext(scope, message));
+      const poll = startPollSpan(scope, topic, partition, messages, producerContexts);
+      span = poll;
+      handlerContext = trace.setSpan(context.active(), poll);
+      if (telemetry.config.batchMessageSpans === false || !poll.isRecording()) return;
+      const pollContext = handlerContext;
+      const spans = new BatchMessageSpans(
+        messages,
+        (index, startTime) =>
+          startProcessSpan(scope, topic, partition, messages[index]!, {
+            parent: pollContext,
+            link: producerContexts[index],
+            startTime,
+          }),
+        Date.now(),
+      );
+      messageSpans = spans;
+      // A copy of KafkaJS's payload whose resolveOffset also ends the message spans.
+      handlerPayload = {
+        ...payload,
+        resolveOffset: (offset: string) => {
+          safely(telemetry, 'resolveOffset', () => spans.resolved(offset));
+          return payload.resolveOffset(offset);
+        },
+      };
     });
-    return settleHandler(scope, topic, started, span, () =>
-      context.with(handlerContext, () => handler.call(this, payload)),
+    return settleHandler(
+      scope,
+      topic,
+      started,
+      span,
+      () => context.with(handlerContext, () => handler.call(this, handlerPayload)),
+      (error) => messageSpans?.finish(error),
     );
   };
 }
@@ -164,9 +207,11 @@ function settleHandler(
   started: number,
   span: Span | undefined,
   invoke: () => Promise<void>,
+  onSettled?: (error: unknown) => void,
 ): Promise<void> {
   const finish = (error: unknown) =>
     safely(scope.telemetry, 'handler', () => {
+      onSettled?.(error);
       const failure = error === undefined ? undefined : errorType(error);
       scope.telemetry.instruments.processDuration.record(
         (performance.now() - started) / 1000,
@@ -240,12 +285,21 @@ function recordDelivery(
   );
 }
 
+interface SpanPlacement {
+  parent: Context;
+  /** The producer's span context, when it is linked rather than the parent. */
+  link?: SpanContext;
+  /** Epoch milliseconds; now when absent. */
+  startTime?: number;
+}
+
 function startProcessSpan(
   scope: ConsumerScope,
   topic: string,
   partition: number,
   message: KafkaMessage,
-): { span: Span; parent: Context } {
+  placement: SpanPlacement,
+): Span {
   const { tracer, config } = scope.telemetry;
   const attributes: Attributes = {
     ...spanAttributes(scope, topic, 'process', OPERATION_TYPE_PROCESS),
@@ -253,29 +307,20 @@ function startProcessSpan(
     [ATTR_KAFKA_OFFSET]: Number(message.offset),
     ...messageAttributes(message, config.captureMessageKey !== false),
   };
-  const producerContext = extractProducerContext(scope, message);
-  const asLink = config.consumerContextRelation === 'link';
-  const links: Link[] = [];
-  if (asLink && producerContext) links.push({ context: producerContext });
-  // Parent mode: the handler continues the producer's trace. Link mode: it stays in whatever
-  // trace is active around the consumer loop, pointing at the producer by a link.
-  const parent =
-    asLink || !producerContext
-      ? context.active()
-      : trace.setSpanContext(ROOT_CONTEXT, producerContext);
   const span = tracer.startSpan(
     `process ${topic}`,
     {
       kind: SpanKind.CONSUMER,
       attributes: config.emitLegacyKafkaAttributes ? withLegacyNames(attributes) : attributes,
-      links,
+      links: placement.link ? [{ context: placement.link }] : [],
+      startTime: placement.startTime,
     },
-    parent,
+    placement.parent,
   );
   safely(scope.telemetry, 'consumerHook', () =>
     config.consumerHook?.(span, { topic, partition, message }),
   );
-  return { span, parent };
+  return span;
 }
 
 function startPollSpan(
@@ -283,11 +328,11 @@ function startPollSpan(
   topic: string,
   partition: number,
   messages: KafkaMessage[],
+  producerContexts: (SpanContext | undefined)[],
 ): Span {
   const links: Link[] = [];
-  for (const message of messages) {
+  for (const producerContext of producerContexts) {
     if (links.length >= MAX_BATCH_LINKS) break;
-    const producerContext = extractProducerContext(scope, message);
     if (producerContext) links.push({ context: producerContext });
   }
   return scope.telemetry.tracer.startSpan(

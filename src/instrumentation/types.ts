@@ -57,6 +57,11 @@ export interface KafkaJsInstrumentationConfig extends InstrumentationConfig {
    * cardinality on topics with many partitions; spans keep the partition either way.
    */
   metricPartitionAttribute?: boolean;
+  /**
+   * In `eachBatch`, a `process` span per message (default true), child of the `poll` span and
+   * linked to the producer; it ends when the handler resolves the message's offset.
+   */
+  batchMessageSpans?: boolean;
   /** A CLIENT span per Kafka protocol request (Produce, Fetch, Metadata, ...). Off by default. */
   requestSpans?: boolean;
 }

@@ -5,11 +5,10 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
-import { randomGroup, randomTopic } from '../../support/names';
-import { createTopicAndWait } from '../../support/topics';
+import { randomGroup } from '../../support/names';
 import { waitFor } from '../../support/wait-for';
 
-const { harness, createKafka, shutdown } = instrumentKafkaJs();
+const { harness, createKafka, createTopic, shutdown } = instrumentKafkaJs();
 const clients: { disconnect(): Promise<void> }[] = [];
 let kafka: Kafka;
 let producer: Producer;
@@ -28,14 +27,7 @@ afterAll(async () => {
 });
 
 async function topicWith(partitions: number, messages: number) {
-  const topic = randomTopic('group');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await createTopicAndWait(admin, { topic, numPartitions: partitions });
-  } finally {
-    await admin.disconnect();
-  }
+  const topic = await createTopic(partitions, 'group');
   if (messages > 0) {
     await producer.send({
       topic,
@@ -175,7 +167,7 @@ describe('consumer group telemetry', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
-  it('traces eachBatch with one poll span linked to each producer span, and explicit commits', async () => {
+  it('traces eachBatch: a poll span linked to the producers, a process span per resolved message, commits', async () => {
     const topic = await topicWith(1, 5);
     const groupId = randomGroup('batch');
     const member = consumer(groupId);
@@ -184,8 +176,13 @@ describe('consumer group telemetry', () => {
     let delivered = 0;
     await member.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        delivered += batch.messages.length;
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        for (const message of batch.messages) {
+          await new Promise((resolve) => setTimeout(resolve, 20)); // "processing"
+          payload.resolveOffset(message.offset);
+          delivered++;
+        }
         const last = batch.messages[batch.messages.length - 1]!;
         await member.commitOffsets([
           { topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
@@ -208,7 +205,26 @@ describe('consumer group telemetry', () => {
         0,
       ),
     ).toBe(5);
-    expect(harness.spansNamed(`process ${topic}`)).toHaveLength(0);
+
+    // One process span per message, child of its poll span, linked to its own send span, and
+    // timed by resolveOffset: each covers its ~20 ms of processing, one after the other.
+    const processes = harness
+      .spansNamed(`process ${topic}`)
+      .sort((a, b) => Number(a.attributes['kafka.offset']) - Number(b.attributes['kafka.offset']));
+    expect(processes.map((p) => p.attributes['kafka.offset'])).toEqual([0, 1, 2, 3, 4]);
+    const pollIds = new Set(polls.map((poll) => poll.spanContext().spanId));
+    const ms = (time: [number, number]) => time[0] * 1e3 + time[1] / 1e6;
+    processes.forEach((process, index) => {
+      expect(pollIds.has(process.parentSpanContext!.spanId)).toBe(true);
+      const send = sends.find((s) => s.attributes['kafka.offset'] === index);
+      expect(process.links.map((link) => link.context.spanId)).toEqual([
+        send!.spanContext().spanId,
+      ]);
+      expect(ms(process.duration)).toBeGreaterThanOrEqual(15);
+      if (index > 0) {
+        expect(ms(process.startTime)).toBeGreaterThanOrEqual(ms(processes[index - 1]!.endTime) - 1);
+      }
+    });
 
     const [commit] = harness.spansNamed(`commit ${topic}`);
     const poll = polls.find((p) => p.spanContext().spanId === commit!.parentSpanContext?.spanId);

@@ -7,11 +7,11 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
-import { randomGroup, randomTopic } from '../../support/names';
-import { createTopicAndWait } from '../../support/topics';
+import { randomGroup } from '../../support/names';
 import { waitFor } from '../../support/wait-for';
 
-const { harness, instrumentation, kafkajs, createKafka, shutdown } = instrumentKafkaJs();
+const { harness, instrumentation, kafkajs, createKafka, createTopic, shutdown } =
+  instrumentKafkaJs();
 const nodeRequire = createRequire(import.meta.url);
 let kafka: Kafka;
 
@@ -20,17 +20,7 @@ beforeAll(() => {
 });
 afterAll(shutdown);
 
-async function newTopic(partitions = 1) {
-  const topic = randomTopic('guarantee');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await createTopicAndWait(admin, { topic, numPartitions: partitions });
-  } finally {
-    await admin.disconnect();
-  }
-  return topic;
-}
+const newTopic = (partitions = 1) => createTopic(partitions, 'guarantee');
 
 /** Consumes `count` messages of a topic from the beginning with a fresh group. */
 async function consume(topic: string, count: number, client = kafka) {
@@ -193,6 +183,7 @@ describe('instrumentation guarantees', () => {
         expect(points[0]!.attributes['messaging.destination.partition.id']).toBeUndefined();
       }
       const [send] = harness.spansNamed(`send ${topic}`);
+      expect(send!.attributes['kafka.offset']).toEqual(expect.any(Number));
       expect(send!.attributes['messaging.kafka.offset']).toBe(send!.attributes['kafka.offset']);
       expect(send!.attributes['messaging.kafka.message.key']).toBe(
         send!.attributes['kafka.message.key'],
