@@ -1,0 +1,170 @@
+import { UsageError } from './errors';
+import { DEFAULT_KAFKA_VERSION, KAFKA_3_9_VERSION, resolveKafkaVersion } from './kafka-versions';
+import { DEFAULT_BASE_PORT, basePortProblem } from './ports';
+
+export const USAGE = `Usage: npm run kafka -- <command> [options]
+
+Runs a real Apache Kafka (KRaft, jars from Maven Central) on 127.0.0.1 for tests and demos.
+
+Commands:
+  start                 Start a cluster (created and formatted on first use), wait until every
+                        broker answers, then print KAFKA_BROKERS=host:port[,host:port...]
+  start --node N        Start node N of an existing cluster again
+  stop                  Stop every node (SIGTERM, SIGKILL after 30 s)
+  stop --node N         Stop node N only
+  status                Show each node (up/down, pid, ports) and KAFKA_BROKERS
+
+Options:
+  --cluster NAME        Cluster name (default: local); files in .local/kafka/NAME/
+  --nodes 1|3           Combined broker+controller nodes (default: 1, or the cluster's count)
+  --kafka-version V     ${DEFAULT_KAFKA_VERSION} (default), ${KAFKA_3_9_VERSION}, another 4.x / 3.9.x release,
+                        or an alias: 4, 4.x, 3.9, 3.9.x
+  --port BASE           Node N listens on BASE+N-1 (broker) and BASE+100+N-1 (controller);
+                        default ${DEFAULT_BASE_PORT}
+  --fresh               Stop the cluster and delete its data first
+  --timeout SECONDS     How long start waits for the nodes (default: 120)
+  -h, --help            Show this help
+
+Environment:
+  KAFKA_OTEL_CACHE_DIR  Jar cache root (default: <repo>/.cache); jars in <root>/kafka/<version>/libs
+  JAVA_HOME             Java 17+ to run Kafka with (else \`java\` on PATH)
+
+Needs Java 17+, and Maven (\`mvn\`) the first time a Kafka version is used.
+Exit codes: 0 ok, 1 failure, 2 bad usage, 3 cluster unknown or (status) not fully up.
+`;
+
+export type Command =
+  | { kind: 'help' }
+  | {
+      kind: 'start';
+      cluster?: string;
+      nodes?: number;
+      kafkaVersion?: string;
+      basePort?: number;
+      fresh: boolean;
+      timeoutMs?: number;
+    }
+  | { kind: 'start-node'; cluster?: string; node: number; timeoutMs?: number }
+  | { kind: 'stop'; cluster?: string; node?: number }
+  | { kind: 'status'; cluster?: string };
+
+type FlagName = 'cluster' | 'nodes' | 'kafka-version' | 'port' | 'fresh' | 'node' | 'timeout';
+
+const VALUE_FLAGS = new Set<FlagName>([
+  'cluster',
+  'nodes',
+  'kafka-version',
+  'port',
+  'node',
+  'timeout',
+]);
+const BOOLEAN_FLAGS = new Set<FlagName>(['fresh']);
+
+/** Which flags each command accepts; anything else is a mistake worth reporting. */
+const ALLOWED: Record<'start' | 'stop' | 'status', ReadonlySet<FlagName>> = {
+  start: new Set(['cluster', 'nodes', 'kafka-version', 'port', 'fresh', 'node', 'timeout']),
+  stop: new Set(['cluster', 'node']),
+  status: new Set(['cluster']),
+};
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got '${value}'.`);
+  }
+  return n;
+}
+
+function parseFlags(tokens: string[]): Map<FlagName, string> {
+  const flags = new Map<FlagName, string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? '';
+    if (!token.startsWith('--')) throw new UsageError(`Unexpected argument '${token}'.`);
+    const eq = token.indexOf('=');
+    const name = (eq === -1 ? token.slice(2) : token.slice(2, eq)) as FlagName;
+    if (BOOLEAN_FLAGS.has(name)) {
+      if (eq !== -1) throw new UsageError(`--${name} takes no value.`);
+      flags.set(name, 'true');
+      continue;
+    }
+    if (!VALUE_FLAGS.has(name)) throw new UsageError(`Unknown option '--${name}'.`);
+    let value: string | undefined;
+    if (eq !== -1) value = token.slice(eq + 1);
+    else {
+      value = tokens[i + 1];
+      i++;
+    }
+    if (value === undefined || value === '' || value.startsWith('--')) {
+      throw new UsageError(`--${name} needs a value.`);
+    }
+    if (flags.has(name)) throw new UsageError(`--${name} is given twice.`);
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+/** Turns `process.argv.slice(2)` into a command; throws UsageError with a helpful message. */
+export function parseArgs(argv: string[]): Command {
+  if (argv.length === 0 || argv.some((a) => a === '-h' || a === '--help' || a === 'help')) {
+    return { kind: 'help' };
+  }
+  const [command, ...rest] = argv;
+  if (command !== 'start' && command !== 'stop' && command !== 'status') {
+    throw new UsageError(`Unknown command '${command ?? ''}' (expected start, stop or status).`);
+  }
+  const flags = parseFlags(rest);
+  for (const name of flags.keys()) {
+    if (!ALLOWED[command].has(name)) {
+      throw new UsageError(`'${command}' does not take --${name}.`);
+    }
+  }
+  const cluster = flags.get('cluster');
+  const node = flags.has('node') ? integer('node', flags.get('node') ?? '', 1, 3) : undefined;
+  const timeoutText = flags.get('timeout');
+  let timeoutMs: number | undefined;
+  if (timeoutText !== undefined) {
+    const seconds = Number(timeoutText);
+    if (!/^\d+(\.\d+)?$/.test(timeoutText) || seconds <= 0 || seconds > 3600) {
+      throw new UsageError(
+        `--timeout must be a number of seconds from 0 to 3600, got '${timeoutText}'.`,
+      );
+    }
+    timeoutMs = Math.round(seconds * 1000);
+  }
+
+  if (command === 'status') return { kind: 'status', cluster };
+  if (command === 'stop') return { kind: 'stop', cluster, node };
+  if (node !== undefined) {
+    const conflicting = (['nodes', 'kafka-version', 'port', 'fresh'] as const).filter((f) =>
+      flags.has(f),
+    );
+    if (conflicting.length > 0) {
+      throw new UsageError(
+        `start --node restarts one node of an existing cluster and cannot be combined with ${conflicting.map((f) => `--${f}`).join(', ')}.`,
+      );
+    }
+    return { kind: 'start-node', cluster, node, timeoutMs };
+  }
+  const nodesText = flags.get('nodes');
+  if (nodesText !== undefined && nodesText !== '1' && nodesText !== '3') {
+    throw new UsageError(`--nodes must be 1 or 3, got '${nodesText}'.`);
+  }
+  const versionText = flags.get('kafka-version');
+  const portText = flags.get('port');
+  const basePort = portText === undefined ? undefined : Number(portText);
+  if (portText !== undefined) {
+    const problem = /^\d+$/.test(portText) ? basePortProblem(basePort ?? NaN) : undefined;
+    if (problem || !/^\d+$/.test(portText)) {
+      throw new UsageError(problem ?? `--port must be an integer, got '${portText}'.`);
+    }
+  }
+  return {
+    kind: 'start',
+    cluster,
+    nodes: nodesText === undefined ? undefined : Number(nodesText),
+    kafkaVersion: versionText === undefined ? undefined : resolveKafkaVersion(versionText),
+    basePort,
+    fresh: flags.has('fresh'),
+    timeoutMs,
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Programmatic API of the local Kafka launcher, used by the CLI (`npm run kafka`) and by the
+ * vitest global setups.
+ */
+export {
+  DEFAULT_START_TIMEOUT_MS,
+  startCluster,
+  startNode,
+  type StartClusterOptions,
+  type StartNodeOptions,
+  type StartResult,
+} from './cluster-start';
+export { DEFAULT_CLUSTER, type CommonOptions } from './cluster-state';
+export { clusterStatus, type ClusterStatus, type NodeStatus } from './cluster-status';
+export { DEFAULT_STOP_GRACE_MS, stopCluster, stopNode, type StopOptions } from './cluster-stop';
+export { LocalKafkaError } from './errors';
+export { DEFAULT_KAFKA_VERSION, KAFKA_3_9_VERSION } from './kafka-versions';
+export { DEFAULT_BASE_PORT } from './ports';
+export { describeBrokerIds } from './readiness';

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  allNodes,
+  localClusterOwningPort,
+  nodeInfo,
+  writeState,
+  type ClusterState,
+  type Log,
+  type NodeInfo,
+} from './cluster-state';
+import { requireJava } from './java-check';
+import { heapMegabytes, kafkaJvmArgs } from './jvm-options';
+import { fileSize } from './log-file';
+import { ensureKafkaLibs, type KafkaLibs } from './maven-resolve';
+import { renderLogConfig, renderProperties, serverProperties } from './node-config';
+import { clusterDir } from './paths';
+import { assertPortsFree, HOST } from './ports';
+import { spawnDetachedJvm, stopNodeProcess } from './process-control';
+import { waitForBrokers, waitForStartedLine, type StartingNode } from './readiness';
+import { formatStorage } from './storage-format';
+
+/** Configs are rewritten on every start, so changes to the rendering apply to existing clusters. */
+function writeNodeFiles(state: ClusterState, node: NodeInfo, libs: KafkaLibs): void {
+  fs.mkdirSync(node.dataDir, { recursive: true });
+  const props = serverProperties({
+    nodeId: node.nodeId,
+    nodeCount: state.nodeCount,
+    basePort: state.basePort,
+    dataDir: node.dataDir,
+  });
+  fs.writeFileSync(
+    node.propertiesPath,
+    renderProperties(
+      props,
+      `Kafka ${state.kafkaVersion} node ${node.nodeId} of local cluster '${state.cluster}', written by scripts/local-kafka on every start.`,
+    ),
+  );
+  fs.writeFileSync(node.logConfigPath, renderLogConfig(libs.logging.kind));
+}
+
+export interface LaunchInput {
+  state: ClusterState;
+  nodeIds: number[];
+  /** A new cluster gets a clean folder and formatted storage. */
+  isNew: boolean;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  log: Log;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface LaunchOutcome {
+  /** Every node running once the launched ones answer (node order). */
+  running: NodeInfo[];
+}
+
+async function formatNew(
+  state: ClusterState,
+  nodes: NodeInfo[],
+  java: string,
+  libs: KafkaLibs,
+  log: Log,
+): Promise<void> {
+  log(
+    `Formatting KRaft storage of ${nodes.length} node(s) (Kafka ${state.kafkaVersion}, cluster id ${state.clusterId})...`,
+  );
+  try {
+    await Promise.all(
+      nodes.map((n) =>
+        formatStorage(
+          java,
+          { libsDir: libs.dir, logging: libs.logging, logConfigPath: n.logConfigPath },
+          state.clusterId,
+          n.propertiesPath,
+        ),
+      ),
+    );
+  } catch (error) {
+    fs.rmSync(clusterDir(state.cluster), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Checks Java, jars and ports, writes configs, formats a new cluster, launches the nodes and
+ * waits until they answer. Any failure kills every JVM this call launched: no orphans.
+ */
+export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
+  const { state, isNew, log, env } = input;
+  // The usual reasons a start fails are checked first, before anything is written.
+  const java = await requireJava(env);
+  const libs = await ensureKafkaLibs(state.kafkaVersion, log, env);
+  const nodes = input.nodeIds.map((id) => nodeInfo(state, id));
+  await assertPortsFree(nodes, localClusterOwningPort);
+
+  if (isNew) {
+    fs.rmSync(clusterDir(state.cluster), { recursive: true, force: true });
+    fs.mkdirSync(clusterDir(state.cluster), { recursive: true });
+  }
+  for (const node of nodes) writeNodeFiles(state, node, libs);
+  if (isNew) await formatNew(state, nodes, java.path, libs, log);
+  // Saved after formatting: a state file means "this data is usable"; it also records a new port.
+  writeState(state);
+
+  const stopWaiting = new AbortController();
+  const signal = input.signal
+    ? AbortSignal.any([input.signal, stopWaiting.signal])
+    : stopWaiting.signal;
+  const started: Array<StartingNode & { node: NodeInfo }> = [];
+  try {
+    for (const node of nodes) {
+      log(
+        `Starting node ${node.nodeId}: broker ${node.address}, controller ${HOST}:${node.controllerPort}, log ${path.relative(process.cwd(), node.logPath)}`,
+      );
+      const logOffset = fileSize(node.logPath);
+      const pid = spawnDetachedJvm({
+        java: java.path,
+        jvmArgs: kafkaJvmArgs({
+          libsDir: libs.dir,
+          logging: libs.logging,
+          logConfigPath: node.logConfigPath,
+          heapMb: heapMegabytes(state.nodeCount),
+        }),
+        mainClass: 'kafka.Kafka',
+        args: [node.propertiesPath],
+        cwd: node.dir,
+        logPath: node.logPath,
+      });
+      fs.writeFileSync(node.pidPath, `${pid}\n`);
+      started.push({ nodeId: node.nodeId, pid, logPath: node.logPath, logOffset, node });
+    }
+    const timeoutSeconds = Math.round(input.timeoutMs / 100) / 10;
+    const deadline = Date.now() + input.timeoutMs;
+    await Promise.all(started.map((s) => waitForStartedLine(s, deadline, timeoutSeconds, signal)));
+    const running = allNodes(state).filter((n) => n.pid !== undefined);
+    await waitForBrokers(
+      running.map((n) => n.address),
+      running.map((n) => n.nodeId),
+      deadline,
+      timeoutSeconds,
+      signal,
+    );
+    return { running };
+  } catch (error) {
+    // Let the other nodes' waits end, then kill what this call started (no grace: it failed).
+    stopWaiting.abort();
+    if (started.length > 0) {
+      log(`Start failed; killing the ${started.length} node(s) this run launched.`);
+      await Promise.all(
+        started.map(async (s) => {
+          await stopNodeProcess(s.pid, s.node.propertiesPath, 0);
+          fs.rmSync(s.node.pidPath, { force: true });
+        }),
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,194 @@
+import { type LagStatus, worseLagStatus } from './lag-status';
+import { evaluateLagWindow } from './lag-status-rules';
+import { type LagObservation, LagWindow } from './lag-window';
+
+/** Options of a {@link LagStatusEvaluator}. */
+export interface LagStatusEvaluatorOptions {
+  /** Observations kept per partition (>= 2). Default 10, as Burrow's `intervals`. */
+  windowSize?: number;
+  /**
+   * Observations needed before the trend rules (STOP, STALL, WARN) apply; until then such a
+   * partition is OK. Between 2 and `windowSize`; default `windowSize` (judge full windows only).
+   * Pick `windowSize * collection interval` longer than the consumers' commit interval.
+   */
+  minObservations?: number;
+  /**
+   * A partition with no observation for longer than this (ms) is forgotten by `forgetStale`
+   * (its group was deleted or stopped committing to that topic). Default 10 minutes.
+   */
+  forgetAfterMs?: number;
+  /**
+   * Hard cap on tracked (group, topic, partition) windows. At the cap new ones are refused
+   * rather than evicting others, so a too-small cap degrades coverage instead of resetting
+   * every window each cycle. Default 100 000.
+   */
+  maxPartitions?: number;
+}
+
+/** Default `windowSize`. */
+export const DEFAULT_WINDOW_SIZE = 10;
+/** Default `forgetAfterMs`: 10 minutes. */
+export const DEFAULT_STATUS_FORGET_AFTER_MS = 10 * 60_000;
+/** Default `maxPartitions`. */
+export const DEFAULT_MAX_STATUS_PARTITIONS = 100_000;
+
+interface TrackedPartition {
+  readonly window: LagWindow;
+  status: LagStatus;
+}
+
+type TopicPartitions = Map<number, TrackedPartition>;
+
+/**
+ * Sliding-window lag status per (group, topic, partition) and per group, feeding
+ * `kafka.consumer_group.status`. Each collection cycle, for every partition a group has a
+ * committed offset on:
+ *
+ * ```ts
+ * evaluator.observe(group, topic, partition, { timestampMs: now, committedOffset, lag,
+ *   logStartOffset, consumerActive });
+ * ```
+ *
+ * then read `groupStatus(group)` (or iterate `groupStatuses()`) and call `forgetStale(now)`.
+ * The rules are in `lag-status-rules.ts`; a partition's status is computed when it is observed
+ * (O(windowSize)), so reading a group's status is O(its partitions) and allocates nothing.
+ *
+ * Groups without evidence: a group with no committed offset was never observed, and
+ * `groupStatus` returns `undefined` — export no status series for it rather than invent one.
+ * An Empty group keeps its committed offsets: observe them with `consumerActive: false`; it is
+ * OK while caught up and becomes STOP once its lag is positive and its offsets have not moved
+ * for a full window. A Dead / deleted group: call `forgetGroup` (or let `forgetStale` drop it).
+ *
+ * Memory: at most `maxPartitions` windows, each one `Float64Array(3 * windowSize)` plus a few
+ * fields, measured at about 0.6 KB per partition with the defaults (5 000 partitions ~3 MB; the
+ * default cap ~60 MB). Keys are nested maps (group, topic, partition): no key strings are built.
+ */
+export class LagStatusEvaluator {
+  private readonly windowSize: number;
+  private readonly minObservations: number;
+  private readonly forgetAfterMs: number;
+  private readonly maxPartitions: number;
+  private readonly byGroup = new Map<string, Map<string, TopicPartitions>>();
+  private tracked = 0;
+
+  /** Creates an empty evaluator; throws `RangeError` on invalid options. */
+  constructor(options: LagStatusEvaluatorOptions = {}) {
+    this.windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
+    this.minObservations = options.minObservations ?? this.windowSize;
+    this.forgetAfterMs = options.forgetAfterMs ?? DEFAULT_STATUS_FORGET_AFTER_MS;
+    this.maxPartitions = options.maxPartitions ?? DEFAULT_MAX_STATUS_PARTITIONS;
+    if (!Number.isInteger(this.windowSize) || this.windowSize < 2) {
+      throw new RangeError(`windowSize must be an integer >= 2, got ${this.windowSize}`);
+    }
+    const min = this.minObservations;
+    if (!Number.isInteger(min) || min < 2 || min > this.windowSize) {
+      throw new RangeError(`minObservations must be an integer in [2, windowSize], got ${min}`);
+    }
+    if (!(this.forgetAfterMs > 0)) {
+      throw new RangeError(`forgetAfterMs must be > 0, got ${this.forgetAfterMs}`);
+    }
+    if (!Number.isInteger(this.maxPartitions) || this.maxPartitions < 1) {
+      throw new RangeError(`maxPartitions must be an integer >= 1, got ${this.maxPartitions}`);
+    }
+  }
+
+  /** Number of (group, topic, partition) windows tracked. */
+  get partitionCount(): number {
+    return this.tracked;
+  }
+
+  /**
+   * Adds one cycle's observation of a partition for a group and re-evaluates its status.
+   * Returns false when it was not kept: no committed offset (negative), non-finite numbers, or
+   * a new partition while `maxPartitions` windows are tracked.
+   */
+  observe(group: string, topic: string, partition: number, observation: LagObservation): boolean {
+    if (!(observation.committedOffset >= 0)) return false;
+    let tracked = this.byGroup.get(group)?.get(topic)?.get(partition);
+    if (!tracked) {
+      if (this.tracked >= this.maxPartitions) return false;
+      const window = new LagWindow(this.windowSize);
+      if (!window.push(observation)) return false;
+      tracked = { window, status: 'OK' };
+      this.partitionsOf(group, topic).set(partition, tracked);
+      this.tracked++;
+    } else if (!tracked.window.push(observation)) {
+      return false;
+    }
+    tracked.status = evaluateLagWindow(tracked.window, this.minObservations);
+    return true;
+  }
+
+  /** Status of one partition for a group, or `undefined` if it is not tracked. */
+  partitionStatus(group: string, topic: string, partition: number): LagStatus | undefined {
+    return this.byGroup.get(group)?.get(topic)?.get(partition)?.status;
+  }
+
+  /**
+   * Status of a group: the most severe status of its partitions (order in `LAG_STATUSES`), or
+   * `undefined` when none of its partitions is tracked (no committed offsets: no evidence).
+   */
+  groupStatus(group: string): LagStatus | undefined {
+    const topics = this.byGroup.get(group);
+    if (!topics) return undefined;
+    let worst: LagStatus | undefined;
+    for (const partitions of topics.values()) {
+      for (const tracked of partitions.values()) {
+        worst = worst === undefined ? tracked.status : worseLagStatus(worst, tracked.status);
+      }
+    }
+    return worst;
+  }
+
+  /** Every tracked group with its status (for the gauge callback). */
+  *groupStatuses(): IterableIterator<[group: string, status: LagStatus]> {
+    for (const group of this.byGroup.keys()) {
+      const status = this.groupStatus(group);
+      if (status !== undefined) yield [group, status];
+    }
+  }
+
+  /** Forgets every window of a group (deleted, or no longer selected). */
+  forgetGroup(group: string): void {
+    const topics = this.byGroup.get(group);
+    if (!topics) return;
+    for (const partitions of topics.values()) this.tracked -= partitions.size;
+    this.byGroup.delete(group);
+  }
+
+  /**
+   * Forgets windows whose newest observation is more than `forgetAfterMs` before `nowMs`.
+   * Call once per cycle; returns how many were forgotten.
+   */
+  forgetStale(nowMs: number): number {
+    let forgotten = 0;
+    for (const [group, topics] of this.byGroup) {
+      for (const [topic, partitions] of topics) {
+        for (const [partition, tracked] of partitions) {
+          if (nowMs - tracked.window.newestTimestampMs > this.forgetAfterMs) {
+            partitions.delete(partition);
+            forgotten++;
+          }
+        }
+        if (partitions.size === 0) topics.delete(topic);
+      }
+      if (topics.size === 0) this.byGroup.delete(group);
+    }
+    this.tracked -= forgotten;
+    return forgotten;
+  }
+
+  private partitionsOf(group: string, topic: string): TopicPartitions {
+    let topics = this.byGroup.get(group);
+    if (!topics) {
+      topics = new Map();
+      this.byGroup.set(group, topics);
+    }
+    let partitions = topics.get(topic);
+    if (!partitions) {
+      partitions = new Map();
+      topics.set(topic, partitions);
+    }
+    return partitions;
+  }
+}
