@@ -26,3 +26,13 @@ export type {
   KafkaRequestInfo,
   ResponseDescription,
 } from './instrumentation/broker-handler';
+export { KafkaClusterCollector } from './collectors/kafka-cluster-collector';
+export type { KafkaClusterCollectorOptions } from './collectors/kafka-cluster-collector';
+export type {
+  ClusterSnapshot,
+  GroupSnapshot,
+  PartitionSnapshot,
+  SnapshotError,
+  SnapshotPhase,
+  TopicSnapshot,
+} from './collectors/cluster-snapshot';

@@ -1,0 +1,180 @@
+import type { ISocketFactory, KafkaConfig, Logger } from 'kafkajs';
+import { formatBrokerAddress } from './broker-address';
+import { negotiateVersion } from './api-spec';
+import { BrokerRequestError, UnsupportedApiError, type RequestTarget } from './errors';
+import type { KafkaJsBroker, KafkaJsInternals } from './kafkajs-internals';
+import { toKafkaJsRequest, type ApiCall } from './kafkajs-request';
+import { ProtocolDecodeError } from './protocol-decode-error';
+
+/** Settings shared by every broker connection of one cluster client. */
+export interface ConnectionSettings {
+  /** The KafkaJS classes connections are built from. */
+  readonly internals: KafkaJsInternals;
+  /** KafkaJS logger of the connections. */
+  readonly logger: Logger;
+  /** Opens the TCP (or TLS) sockets. */
+  readonly socketFactory: ISocketFactory;
+  /** Client id in request headers. */
+  readonly clientId: string;
+  /** TLS options, if any. */
+  readonly ssl: KafkaConfig['ssl'] | undefined;
+  /** SASL options, if any. */
+  readonly sasl: KafkaConfig['sasl'] | undefined;
+  /** TCP/TLS connect timeout, ms. */
+  readonly connectionTimeout: number;
+  /** SASL authentication timeout, ms. */
+  readonly authenticationTimeout: number;
+  /** Time to wait for an answer, ms. */
+  readonly requestTimeout: number;
+}
+
+/**
+ * The connection to one broker address, reused across snapshots: a KafkaJS Broker (socket, TLS,
+ * SASL, ApiVersions) through which our own codecs are sent. Connects on first use and again after
+ * the socket closed; every failure comes out as a `BrokerRequestError` naming API and broker.
+ */
+export class BrokerConnection {
+  /** Broker id, once a Metadata answer has named the broker at this address. */
+  nodeId: number | undefined;
+  private broker: KafkaJsBroker | undefined;
+  private connecting: Promise<KafkaJsBroker> | undefined;
+  private closed = false;
+
+  constructor(
+    /** Host to connect to. */
+    readonly host: string,
+    /** Port to connect to. */
+    readonly port: number,
+    private readonly settings: ConnectionSettings,
+  ) {}
+
+  /** `host:port`. */
+  get address(): string {
+    return formatBrokerAddress(this);
+  }
+
+  /** Connects (socket, ApiVersions, SASL) unless already connected. */
+  async connect(target: Pick<RequestTarget, 'apiName' | 'apiKey'>): Promise<void> {
+    try {
+      await this.connected();
+    } catch (error) {
+      throw failure(this.targetOf(target), error);
+    }
+  }
+
+  /**
+   * Sends one request at the highest version both sides support and returns the decoded answer.
+   * Throws `UnsupportedApiError` when there is no such version, `BrokerRequestError` otherwise.
+   */
+  async send<T>(call: ApiCall<T>): Promise<T> {
+    const { spec } = call;
+    const target = this.targetOf({ apiName: spec.name, apiKey: spec.key });
+    let broker: KafkaJsBroker;
+    try {
+      broker = await this.connected();
+    } catch (error) {
+      throw failure(target, error);
+    }
+    const brokerRange = broker.versions?.[spec.key];
+    const version = negotiateVersion(spec, brokerRange);
+    if (version === undefined) {
+      const implemented = { minVersion: spec.minVersion, maxVersion: spec.maxVersion };
+      throw new UnsupportedApiError(target, implemented, brokerRange);
+    }
+    const request = toKafkaJsRequest(call, version, this.settings.internals.encoderOf);
+    try {
+      return await broker.connectionPool.send(request);
+    } catch (error) {
+      const failed = failure(target, error);
+      if (failed.reason === 'timeout') this.abandon(broker);
+      throw failed;
+    }
+  }
+
+  /**
+   * Closes the connection for good (after in-flight requests are answered or time out): a
+   * request that still holds this object fails instead of opening a socket nobody would close.
+   */
+  async disconnect(): Promise<void> {
+    this.closed = true;
+    const broker = this.broker;
+    this.broker = undefined;
+    // A connect still under way would otherwise open a socket nobody closes.
+    await this.connecting?.catch(() => undefined);
+    await broker?.disconnect();
+  }
+
+  /**
+   * Stops using a connection whose request timed out: behind a silent peer (a host that went
+   * away without a reset) every later request would time out too, while a fresh connect fails
+   * fast. Requests still in flight on it finish first; nobody waits for the close.
+   */
+  private abandon(broker: KafkaJsBroker): void {
+    if (this.broker !== broker) return;
+    this.broker = undefined;
+    broker.disconnect().catch(() => undefined);
+  }
+
+  private targetOf(api: Pick<RequestTarget, 'apiName' | 'apiKey'>): RequestTarget {
+    return { ...api, nodeId: this.nodeId, broker: this.address };
+  }
+
+  /** The connected KafkaJS broker; concurrent callers share one connection attempt. */
+  private connected(): Promise<KafkaJsBroker> {
+    if (this.closed) return Promise.reject(new Error('connection closed by the client'));
+    const broker = (this.broker ??= this.createBroker());
+    if (broker.isConnected() && broker.versions !== null) return Promise.resolve(broker);
+    this.connecting ??= (async () => {
+      try {
+        // Ask ApiVersions again on every new connection: the broker may have been upgraded.
+        broker.versions = null;
+        await broker.connect();
+        return broker;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private createBroker(): KafkaJsBroker {
+    const { settings } = this;
+    return settings.internals.createBroker(
+      {
+        host: this.host,
+        port: this.port,
+        logger: settings.logger,
+        socketFactory: settings.socketFactory,
+        clientId: settings.clientId,
+        ssl: settings.ssl ?? null,
+        sasl: settings.sasl ?? null,
+        connectionTimeout: settings.connectionTimeout,
+        requestTimeout: settings.requestTimeout,
+        enforceRequestTimeout: true,
+      },
+      settings.authenticationTimeout,
+    );
+  }
+}
+
+/** Turns whatever a KafkaJS send or connect threw into a `BrokerRequestError`. */
+function failure(target: RequestTarget, error: unknown): BrokerRequestError {
+  if (error instanceof BrokerRequestError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ProtocolDecodeError) {
+    return new BrokerRequestError(target, 'decode', message, { cause: error });
+  }
+  const name = error instanceof Error ? error.name : '';
+  switch (name) {
+    case 'KafkaJSRequestTimeoutError':
+    case 'KafkaJSLockTimeout':
+      return new BrokerRequestError(target, 'timeout', message, { cause: error });
+    case 'KafkaJSSASLAuthenticationError':
+      return new BrokerRequestError(target, 'authentication', message, { cause: error });
+    default: {
+      // KafkaJS reports a connect that did not complete in time as a connection error.
+      const reason = message === 'Connection timeout' ? 'timeout' : 'connection';
+      return new BrokerRequestError(target, reason, message, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { errorName } from '../../protocol/error-names';
+import type { BrokerVersionRange } from './api-spec';
+
+/**
+ * Why a whole request failed (partition- and group-level errors never fail a request):
+ * - `connection`: no connection (refused, reset, closed while waiting, TLS failure);
+ * - `authentication`: SASL authentication failed;
+ * - `timeout`: no answer within the request (or connection) timeout;
+ * - `unsupported-version`: the broker supports none of the versions we implement;
+ * - `error-response`: the broker answered with a top-level error that leaves nothing usable;
+ * - `decode`: the answer does not match the layout of the version asked for;
+ * - `unknown-broker`: no address is known for the node id (not in the last Metadata);
+ * - `no-broker`: a request for any broker failed on every broker tried.
+ */
+export type RequestFailureReason =
+  | 'connection'
+  | 'authentication'
+  | 'timeout'
+  | 'unsupported-version'
+  | 'error-response'
+  | 'decode'
+  | 'unknown-broker'
+  | 'no-broker';
+
+/** Where a failed request went. */
+export interface RequestTarget {
+  /** Kafka's name of the API, e.g. `DescribeLogDirs`. */
+  apiName: string;
+  /** Protocol API key. */
+  apiKey: number;
+  /** Broker id, when known (seed brokers have none until Metadata names them). */
+  nodeId: number | undefined;
+  /** `host:port` the request went to, when one was chosen. */
+  broker: string | undefined;
+}
+
+function describeTarget({ apiName, nodeId, broker }: RequestTarget): string {
+  const node = nodeId === undefined ? '' : `node ${nodeId}`;
+  const where = [node, broker].filter((part) => part).join(' at ');
+  return where ? `${apiName} to ${where}` : apiName;
+}
+
+/**
+ * A request of the cluster client failed as a whole. Says which API and which broker, and why
+ * (`reason`), so a collector can count scrape errors by phase; the original error is `cause`.
+ */
+export class BrokerRequestError extends Error {
+  override name = 'BrokerRequestError';
+  /** Kafka's name of the API that failed, e.g. `Metadata`. */
+  readonly apiName: string;
+  /** Protocol API key of the API that failed. */
+  readonly apiKey: number;
+  /** Broker id the request went to, when known. */
+  readonly nodeId: number | undefined;
+  /** `host:port` the request went to, when one was chosen. */
+  readonly broker: string | undefined;
+  /** Why the request failed. */
+  readonly reason: RequestFailureReason;
+
+  constructor(
+    target: RequestTarget,
+    reason: RequestFailureReason,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${describeTarget(target)} failed (${reason}): ${detail}`, options);
+    this.apiName = target.apiName;
+    this.apiKey = target.apiKey;
+    this.nodeId = target.nodeId;
+    this.broker = target.broker;
+    this.reason = reason;
+  }
+}
+
+/** The broker supports none of the versions of an API that this package implements. */
+export class UnsupportedApiError extends BrokerRequestError {
+  override name = 'UnsupportedApiError';
+
+  constructor(
+    target: RequestTarget,
+    /** Versions this package implements. */
+    readonly implemented: BrokerVersionRange,
+    /** Versions the broker listed in ApiVersions; undefined when it does not list the API. */
+    readonly brokerRange: BrokerVersionRange | undefined,
+  ) {
+    const theirs = brokerRange
+      ? `the broker supports v${brokerRange.minVersion}-v${brokerRange.maxVersion}`
+      : 'the broker does not support it';
+    super(
+      target,
+      'unsupported-version',
+      `we implement v${implemented.minVersion}-v${implemented.maxVersion}, ${theirs}`,
+    );
+  }
+}
+
+/** The broker answered, but with a top-level error code that leaves the answer unusable. */
+export class BrokerErrorResponse extends BrokerRequestError {
+  override name = 'BrokerErrorResponse';
+  /** Kafka's name of the error code, e.g. `CLUSTER_AUTHORIZATION_FAILED`. */
+  readonly errorName: string;
+
+  constructor(
+    target: RequestTarget,
+    /** The top-level error code. */
+    readonly errorCode: number,
+    /** The broker's error message, if it sent one. */
+    readonly errorMessage: string | null = null,
+  ) {
+    const name = errorName(errorCode);
+    super(
+      target,
+      'error-response',
+      `${name} (${errorCode})${errorMessage ? `: ${errorMessage}` : ''}`,
+    );
+    this.errorName = name;
+  }
+}
+
+/** A request that any broker can answer failed on every broker tried; `errors` has each failure. */
+export class NoBrokerAvailableError extends BrokerRequestError {
+  override name = 'NoBrokerAvailableError';
+
+  constructor(
+    target: Pick<RequestTarget, 'apiName' | 'apiKey'>,
+    /** The failure on each broker tried, in order. */
+    readonly errors: readonly BrokerRequestError[],
+  ) {
+    const tried = errors.map((error) => `${error.broker ?? '?'}: ${error.reason}`).join(', ');
+    super(
+      { ...target, nodeId: undefined, broker: undefined },
+      'no-broker',
+      `no broker answered (${errors.length} tried${tried ? `: ${tried}` : ''})`,
+      { cause: errors[errors.length - 1] },
+    );
+  }
+}

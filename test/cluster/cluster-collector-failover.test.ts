@@ -1,0 +1,162 @@
+/**
+ * KafkaClusterCollector on three real nodes while one of them is stopped: replication,
+ * min-ISR and quorum gauges must show the failure, offline partitions must read leader -1, no
+ * snapshot may fail, and everything must return to healthy after the restart.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startNode, stopNode } from '../../scripts/local-kafka';
+import { KafkaClusterCollector } from '../../src';
+import { createTestKafka } from '../support/kafka-client';
+import { randomTopic } from '../support/names';
+import { TelemetryHarness } from '../support/telemetry-harness';
+import { createTopicAndWait } from '../support/topics';
+import { waitFor } from '../support/wait-for';
+
+const brokers = inject('kafkaBrokers');
+const cluster = inject('localKafkaCluster') ?? 'test3';
+const harness = new TelemetryHarness();
+const collector = new KafkaClusterCollector({
+  brokers,
+  meterProvider: harness.meterProvider,
+  minSnapshotIntervalMs: 1,
+});
+const kafka = createTestKafka();
+const admin = kafka.admin();
+const replicated = randomTopic('replicated');
+const single = randomTopic('on-node-2');
+
+async function gauge(name: string, where: Record<string, string | number> = {}) {
+  const points = await harness.points(name, where);
+  return points.length === 1 ? points[0]!.value : undefined;
+}
+
+beforeAll(async () => {
+  collector.start();
+  await admin.connect();
+  // min.insync.replicas=3: losing any replica puts the partition under min ISR.
+  await createTopicAndWait(admin, {
+    topic: replicated,
+    numPartitions: 3,
+    replicationFactor: 3,
+    configEntries: [{ name: 'min.insync.replicas', value: '3' }],
+  });
+  // One replica, on node 2 only; min.insync.replicas=1 so it is healthy while node 2 runs.
+  await createTopicAndWait(admin, {
+    topic: single,
+    replicaAssignment: [{ partition: 0, replicas: [2] }],
+    configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: replicated, acks: 1, messages: [{ value: 'a' }, { value: 'b' }] });
+  await producer.disconnect();
+});
+afterAll(async () => {
+  // A topic whose only replica is on node 2 would make every later node-2 stop in this cluster
+  // leave a leaderless partition behind, which KafkaJS's own admin cannot tolerate.
+  await admin.deleteTopics({ topics: [single, replicated] }).catch(() => undefined);
+  await admin.disconnect();
+  await collector.stop();
+  await harness.shutdown();
+});
+
+describe('cluster collectors during a broker failure', () => {
+  it('starts healthy', async () => {
+    // Earlier files of this suite stop and restart nodes too: wait for the cluster to settle.
+    await waitFor(
+      async () =>
+        (await gauge('kafka.brokers')) === 3 &&
+        (await gauge('kafka.cluster.partitions.under_replicated')) === 0 &&
+        (await gauge('kafka.cluster.partitions.offline')) === 0 &&
+        (await gauge('kafka.cluster.partitions.under_min_isr')) === 0,
+      { description: 'a healthy cluster', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    expect(
+      await gauge('kafka.partition.replicas_in_sync', { topic: replicated, partition: 0 }),
+    ).toBe(3);
+    expect((await harness.points('kafka.quorum.voter.lag')).length).toBe(3);
+  });
+
+  it('shows node 2 down: ISR shrinks, under-replicated, under min ISR, offline, quorum lag growing', async () => {
+    await stopNode({ cluster, node: 2 });
+    const p = (partition: number) => ({ topic: replicated, partition });
+
+    await waitFor(async () => (await gauge('kafka.brokers')) === 2, {
+      description: '2 brokers',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    await waitFor(
+      async () => {
+        for (const partition of [0, 1, 2]) {
+          if ((await gauge('kafka.partition.replicas_in_sync', p(partition))) !== 2) return false;
+        }
+        return true;
+      },
+      { description: 'ISR of 2 on every partition', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    for (const partition of [0, 1, 2]) {
+      expect(await gauge('kafka.partition.under_replicated', p(partition))).toBe(1);
+      expect(await gauge('kafka.partition.under_min_isr', p(partition))).toBe(1);
+      expect(await gauge('kafka.partition.offline', p(partition))).toBe(0);
+    }
+    // The topic whose only replica is on node 2 is offline, leader -1 ...
+    const offline = { topic: single, partition: 0 };
+    await waitFor(async () => (await gauge('kafka.partition.leader', offline)) === -1, {
+      description: 'leader -1',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
+    expect(await gauge('kafka.partition.offline', offline)).toBe(1);
+    // Cluster totals are the per-partition states summed (other topics of the suite count too).
+    for (const state of ['offline', 'under_replicated', 'under_min_isr']) {
+      const total = await gauge(`kafka.cluster.partitions.${state}`);
+      expect(total, state).toBe(await harness.total(`kafka.partition.${state}`));
+      expect(total, state).toBeGreaterThanOrEqual(state === 'offline' ? 1 : 3);
+    }
+    // ... while every other gauge keeps reporting, and no snapshot failed.
+    expect(await gauge('kafka.partition.current_offset', p(0))).toBeDefined();
+    expect(await gauge('kafka.collector.up')).toBe(1);
+
+    // The quorum leader sees voter 2 falling behind and not fetching.
+    const voter2 = { voter: 2 };
+    const firstAge = await waitFor(
+      async () => {
+        const age = await gauge('kafka.quorum.voter.fetch_age', voter2);
+        return age !== undefined && age > 0.5 ? age : undefined;
+      },
+      { description: 'voter 2 fetch age', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const firstLag = (await gauge('kafka.quorum.voter.lag', voter2))!;
+    await waitFor(
+      async () => {
+        const age = await gauge('kafka.quorum.voter.fetch_age', voter2);
+        const lag = await gauge('kafka.quorum.voter.lag', voter2);
+        return age! > firstAge + 1 && lag! > firstLag;
+      },
+      { description: 'voter 2 fetch age and lag growing', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(await harness.total('kafka.collector.scrape.errors')).toBe(0);
+  });
+
+  it('returns to healthy after node 2 restarts', async () => {
+    await startNode({ cluster, node: 2 });
+    await waitFor(
+      async () =>
+        (await gauge('kafka.cluster.partitions.under_replicated')) === 0 &&
+        (await gauge('kafka.cluster.partitions.offline')) === 0 &&
+        (await gauge('kafka.cluster.partitions.under_min_isr')) === 0 &&
+        (await gauge('kafka.brokers')) === 3,
+      { description: 'healthy cluster', timeoutMs: 90_000, intervalMs: 500 },
+    );
+    expect(await gauge('kafka.partition.leader', { topic: single, partition: 0 })).toBe(2);
+    await waitFor(
+      async () => ((await gauge('kafka.quorum.voter.fetch_age', { voter: 2 })) ?? 99) < 5,
+      {
+        description: 'voter 2 fetching again',
+        timeoutMs: 30_000,
+      },
+    );
+    expect(await gauge('kafka.collector.up')).toBe(1);
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * The gauges read a snapshot and nothing else: built here by hand (no broker needed) to check
+ * names, units, attributes and the rules for offline, under-replicated, under-min-ISR and sums.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClusterSnapshot, PartitionSnapshot } from '../../../src/collectors/cluster-snapshot';
+import { registerClusterGauges } from '../../../src/collectors/gauges/cluster-gauges';
+import { registerUpGauge } from '../../../src/collectors/gauges/collector-gauges';
+import { registerConsumerGroupGauges } from '../../../src/collectors/gauges/consumer-group-gauges';
+import { registerQuorumGauges } from '../../../src/collectors/gauges/quorum-gauges';
+import { registerReplicationGauges } from '../../../src/collectors/gauges/replication-gauges';
+import { registerStorageGauges } from '../../../src/collectors/gauges/storage-gauges';
+import { SnapshotSource } from '../../../src/collectors/snapshot-source';
+import { TelemetryHarness } from '../../support/telemetry-harness';
+
+const partition = (p: Partial<PartitionSnapshot> & { partition: number }): PartitionSnapshot => ({
+  errorCode: 0,
+  leader: 1,
+  replicas: [1, 2, 3],
+  isr: [1, 2, 3],
+  offlineReplicas: [],
+  sizeByBroker: new Map(),
+  ...p,
+});
+
+const snapshot: ClusterSnapshot = {
+  takenAt: 100_000,
+  durationSeconds: 0.02,
+  complete: true,
+  errors: [],
+  brokers: [1, 2, 3].map((nodeId) => ({ nodeId, host: '127.0.0.1', port: 9091 + nodeId })),
+  topics: [
+    {
+      name: 'orders',
+      internal: false,
+      errorCode: 0,
+      minInsyncReplicas: 2,
+      partitions: [
+        partition({
+          partition: 0,
+          oldestOffset: 5,
+          currentOffset: 100,
+          sizeByBroker: new Map([
+            [1, 1000],
+            [2, 1000],
+            [3, 1000],
+          ]),
+        }),
+        partition({
+          partition: 1,
+          leader: 2,
+          isr: [2],
+          currentOffset: 50,
+          sizeByBroker: new Map([[2, 700]]),
+        }),
+        partition({ partition: 2, leader: -1, isr: [], errorCode: 5, sizeByBroker: new Map() }),
+      ],
+    },
+  ],
+  logDirs: [
+    { broker: 1, path: '/data', errorCode: 0, bytes: 1000, totalBytes: 10_000, usableBytes: 4_000 },
+  ],
+  quorum: {
+    leaderId: 1,
+    leaderEpoch: 7,
+    highWatermark: 900,
+    voters: [
+      { replicaId: 1, logEndOffset: 900, lastFetchTimestamp: 100_000 },
+      { replicaId: 2, logEndOffset: 880, lastFetchTimestamp: 97_500 },
+    ],
+    observers: [],
+  },
+  groups: [
+    {
+      groupId: 'billing',
+      state: 'Stable',
+      protocolType: 'consumer',
+      members: 2,
+      offsetsComplete: true,
+      status: 'WARN',
+      partitions: [
+        { topic: 'orders', partition: 0, committedOffset: 90, lag: 10, timeLagSeconds: 4 },
+        { topic: 'orders', partition: 1, committedOffset: 50, lag: 0, timeLagSeconds: 0 },
+      ],
+    },
+    {
+      groupId: 'partial',
+      state: 'Empty',
+      protocolType: 'consumer',
+      members: 0,
+      offsetsComplete: false,
+      partitions: [
+        { topic: 'orders', partition: 0, committedOffset: 10, lag: 90 },
+        { topic: 'orders', partition: 2, committedOffset: 3, lag: undefined },
+      ],
+    },
+  ],
+};
+
+let harness: TelemetryHarness;
+function register(perPartition = true) {
+  harness = new TelemetryHarness();
+  const meter = harness.meterProvider.getMeter('test');
+  const source = new SnapshotSource(() => Promise.resolve(snapshot), {
+    maxAgeMs: 60_000,
+    timeoutMs: 1_000,
+  });
+  const settings = { perPartition };
+  registerUpGauge(meter, source);
+  registerClusterGauges(meter, source);
+  registerStorageGauges(meter, source, settings);
+  registerReplicationGauges(meter, source, settings);
+  registerQuorumGauges(meter, source);
+  registerConsumerGroupGauges(meter, source, settings);
+}
+afterEach(() => harness.shutdown());
+
+const value = async (name: string, where: Record<string, string | number> = {}) => {
+  const points = await harness.points(name, where);
+  expect(points, `${name} ${JSON.stringify(where)}`).toHaveLength(1);
+  return points[0]!.value;
+};
+
+describe('cluster gauges over one snapshot', () => {
+  it('reports replication health per partition and cluster-wide', async () => {
+    register();
+    const p = (partition: number) => ({ topic: 'orders', partition });
+    expect(await value('kafka.brokers')).toBe(3);
+    expect(await value('kafka.topic.partitions', { topic: 'orders' })).toBe(3);
+    expect(await value('kafka.partition.leader', p(2))).toBe(-1);
+    expect(await value('kafka.partition.offline', p(2))).toBe(1);
+    expect(await value('kafka.partition.offline', p(0))).toBe(0);
+    expect(await value('kafka.partition.under_replicated', p(1))).toBe(1);
+    // An offline partition is offline, not under-replicated: each state is counted once.
+    expect(await value('kafka.partition.under_replicated', p(2))).toBe(0);
+    expect(await value('kafka.partition.under_min_isr', p(1))).toBe(1);
+    expect(await value('kafka.partition.replicas_in_sync', p(1))).toBe(1);
+    expect(await value('kafka.cluster.partitions.offline')).toBe(1);
+    expect(await value('kafka.cluster.partitions.under_replicated')).toBe(1);
+    expect(await value('kafka.cluster.partitions.under_min_isr')).toBe(1);
+    expect(await value('kafka.broker.leader_count', { broker: 1 })).toBe(1);
+    expect(await value('kafka.broker.leader_count', { broker: 3 })).toBe(0);
+    expect(await value('kafka.collector.up')).toBe(1);
+  });
+
+  it('reports offsets and sizes, summing a topic only when every partition is known', async () => {
+    register();
+    expect(await value('kafka.partition.current_offset', { topic: 'orders', partition: 0 })).toBe(
+      100,
+    );
+    expect(await value('kafka.partition.oldest_offset', { topic: 'orders', partition: 0 })).toBe(5);
+    // Partition 2 is offline: no offsets are invented for it.
+    expect(await harness.points('kafka.partition.current_offset', { partition: 2 })).toEqual([]);
+    expect(await value('kafka.partition.size', { topic: 'orders', partition: 0, broker: 2 })).toBe(
+      1000,
+    );
+    expect(await harness.points('kafka.topic.size')).toEqual([]); // partition 2 has no size
+    expect(await value('kafka.broker.log_dir.size', { broker: 1, log_dir: '/data' })).toBe(1000);
+    expect(await value('kafka.broker.log_dir.usable', { broker: 1 })).toBe(4000);
+  });
+
+  it('reports the quorum with voter lag and fetch age', async () => {
+    register();
+    expect(await value('kafka.quorum.leader')).toBe(1);
+    expect(await value('kafka.quorum.epoch')).toBe(7);
+    expect(await value('kafka.quorum.high_watermark')).toBe(900);
+    expect(await value('kafka.quorum.voter.lag', { voter: 2 })).toBe(20);
+    expect(await value('kafka.quorum.voter.fetch_age', { voter: 2 })).toBe(2.5);
+  });
+
+  it('reports groups: state and status as 1-of-N, lag and time lag, sums only from whole topics', async () => {
+    register();
+    const billing = { group: 'billing', topic: 'orders' };
+    expect(await value('kafka.consumer_group.members', { group: 'billing' })).toBe(2);
+    expect(await value('kafka.consumer_group.state', { group: 'billing', state: 'Stable' })).toBe(
+      1,
+    );
+    expect(await value('kafka.consumer_group.state', { group: 'billing', state: 'Empty' })).toBe(0);
+    expect(await value('kafka.consumer_group.status', { group: 'billing', status: 'WARN' })).toBe(
+      1,
+    );
+    expect(await value('kafka.consumer_group.status', { group: 'billing', status: 'OK' })).toBe(0);
+    expect(await harness.points('kafka.consumer_group.status', { group: 'partial' })).toEqual([]);
+    expect(await value('kafka.consumer_group.lag', { ...billing, partition: 0 })).toBe(10);
+    expect(await value('kafka.consumer_group.lag_sum', billing)).toBe(10);
+    expect(await value('kafka.consumer_group.lag_max', billing)).toBe(10);
+    expect(await value('kafka.consumer_group.offset_sum', billing)).toBe(140);
+    expect(await value('kafka.consumer_group.time_lag', { ...billing, partition: 0 })).toBe(4);
+    expect(await value('kafka.consumer_group.time_lag_max', billing)).toBe(4);
+    // Group `partial` lacks the lag of one partition: no lag sum from partial data.
+    expect(await harness.points('kafka.consumer_group.lag_sum', { group: 'partial' })).toEqual([]);
+    expect(await value('kafka.consumer_group.offset_sum', { group: 'partial' })).toBe(13);
+  });
+
+  it('drops per-partition series on request and keeps the aggregates', async () => {
+    register(false);
+    expect(await harness.points('kafka.partition.current_offset')).toEqual([]);
+    expect(await harness.points('kafka.consumer_group.lag')).toEqual([]);
+    expect(await value('kafka.consumer_group.lag_sum', { group: 'billing' })).toBe(10);
+    expect(await value('kafka.cluster.partitions.offline')).toBe(1);
+  });
+
+  it('gives every gauge a unit and a description', async () => {
+    register();
+    for (const metric of await harness.metrics()) {
+      expect(metric.descriptor.unit, metric.descriptor.name).not.toBe('');
+      expect(metric.descriptor.description, metric.descriptor.name).not.toBe('');
+    }
+  });
+});
