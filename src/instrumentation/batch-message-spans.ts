@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
-import { failSpan } from './producer-patch';
+import { failSpan } from './span-failure';
 
 /** Starts the `process` span of message `index` of the batch at `startTime` (epoch ms). */
 export type StartMessageSpan = (index: number, startTime: number) => Span;

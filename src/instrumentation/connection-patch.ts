@@ -2,7 +2,7 @@ import { context, SpanKind, type Span } from '@opentelemetry/api';
 import { errorType } from './error-type';
 import type { ConnectionSendArgs, KafkaConnection, Telemetry } from './internal-types';
 import { AttributeCache } from './message-attributes';
-import { failSpan } from './producer-patch';
+import { failSpan } from './span-failure';
 import { brokerAttributes, requestAttributes, requestSizeAttributes } from './metric-attributes';
 import { safely } from './patch-support';
 import {
