@@ -1,7 +1,7 @@
-import { chunk, mapBounded } from './bounded-concurrency';
-import type { SnapshotError } from './cluster-snapshot';
-import type { NameFilter } from './name-filter';
-import type { ClusterClient, DescribedGroup, GroupOffsets } from './protocol';
+import { chunk, mapBounded } from '../bounded-concurrency';
+import type { SnapshotError } from '../cluster-snapshot';
+import type { NameFilter } from '../name-filter';
+import type { ClusterClient, DescribedGroup, GroupOffsets } from '../protocol';
 
 /** What the group phase learned about one group. */
 export interface GroupFacts {

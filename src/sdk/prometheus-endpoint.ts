@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+
+/** Where a Prometheus endpoint listens. */
+export interface PrometheusEndpointOptions {
+  /** Interface to bind; undefined binds every interface (the exporter's default). */
+  host?: string;
+  port: number;
+  /**
+   * Let the process exit while the endpoint is open (`register`: an app that finishes its work
+   * must still end as it would without telemetry). The CLI keeps it referenced: serving is its job.
+   */
+  unref?: boolean;
+}
+
+/** A PrometheusExporter (the metric reader) and the HTTP server that serves its `/metrics`. */
+export interface PrometheusEndpoint {
+  readonly reader: PrometheusExporter;
+  /** Resolves with the bound address once listening; rejects when the port cannot be bound. */
+  readonly listening: Promise<AddressInfo>;
+  /** Stops accepting scrapes and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the OpenTelemetry PrometheusExporter on our own server instead of the one the exporter
+ * starts: the exporter's server cannot be unreferenced and reports a taken port only through the
+ * diag logger, while this one can do both. Paths other than /metrics answer 404, as the
+ * exporter's do.
+ */
+export function servePrometheus(options: PrometheusEndpointOptions): PrometheusEndpoint {
+  const reader = new PrometheusExporter({ preventServerStart: true });
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+      reader.getMetricsRequestHandler(request, response);
+    } else {
+      response.statusCode = 404;
+      response.end();
+    }
+  });
+  if (options.unref) {
+    server.unref();
+    // A scraper's keep-alive connection must not hold the process open either.
+    server.on('connection', (socket) => socket.unref());
+  }
+  const listening = new Promise<AddressInfo>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+  // The caller reports the failure; this keeps it from being an unhandled rejection meanwhile.
+  listening.catch(() => undefined);
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { reader, listening, close };
+}
