@@ -7,6 +7,7 @@ import net from 'node:net';
 import type * as KafkaJs from 'kafkajs';
 import { ensureTopic, GROUP, publishPayments, startSettlement, TOPIC } from './payments';
 import { headlineSeries, traceTree } from './report';
+import { KafkaClusterCollector } from 'kafka-otel';
 import { startTelemetry } from './telemetry';
 
 const PAYMENTS = 20;
@@ -31,7 +32,15 @@ async function main() {
 
   // kafkajs is loaded only now, after the instrumentation is enabled, so its hooks apply.
   const { Kafka, logLevel } = createRequire(__filename)('kafkajs') as typeof KafkaJs;
-  const kafka = new Kafka({ clientId: 'payments-demo', brokers, logLevel: logLevel.WARN });
+  // KafkaJS logs its own retries (a fresh broker has no group coordinator for a moment);
+  // the demo reports real failures itself.
+  const kafka = new Kafka({ clientId: 'payments-demo', brokers, logLevel: logLevel.NOTHING });
+  // Cluster-level gauges from the same process, read from one snapshot per collection.
+  const collector = new KafkaClusterCollector({
+    brokers,
+    meterProvider: telemetry.meterProvider,
+    topics: [TOPIC],
+  }).start();
 
   try {
     await ensureTopic(kafka);
@@ -59,6 +68,7 @@ async function main() {
         : `\nKafka keeps running: stop it with 'npm run kafka -- stop'.`,
     );
   } finally {
+    await collector.stop();
     await telemetry.shutdown();
     if (stopKafka) await stopCluster({});
   }

@@ -10,6 +10,12 @@ const INTERESTING = [
   'kafka_consumer_rebalances_total',
   'kafka_consumer_end_to_end_latency_count',
   'kafka_client_request_duration_count',
+  // From KafkaClusterCollector: the cluster as the admin protocol reports it.
+  'kafka_brokers',
+  'kafka_partition_current_offset',
+  'kafka_consumer_group_lag',
+  'kafka_consumer_group_members',
+  'kafka_collector_up',
 ];
 
 /** Scrapes the Prometheus endpoint the way Prometheus would and keeps the headline series. */

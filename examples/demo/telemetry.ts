@@ -18,6 +18,7 @@ import { KafkaJsInstrumentation } from 'kafka-otel';
 
 export interface DemoTelemetry {
   spans: InMemorySpanExporter;
+  meterProvider: MeterProvider;
   metricsUrl: string;
   shutdown(): Promise<void>;
 }
@@ -44,6 +45,7 @@ export function startTelemetry(prometheusPort: number): DemoTelemetry {
 
   return {
     spans,
+    meterProvider,
     metricsUrl: `http://127.0.0.1:${prometheusPort}/metrics`,
     async shutdown() {
       instrumentation.disable();
