@@ -27,4 +27,7 @@ for (const entry of entries) {
   writeFileSync(join(esm, `${entry}.mjs`), reexport);
   writeFileSync(join(esm, `${entry}.d.mts`), reexport);
 }
+// `node --import kafka-otel/register` also needs the ESM loader hook, registered before the
+// SDK starts; the CommonJS esm-entry does both (register.ts is the `--require` path).
+writeFileSync(join(esm, 'register.mjs'), "import '../cjs/register/esm-entry.js';\n");
 chmodSync(join(root, 'dist', 'cjs', 'cli.js'), 0o755);

@@ -1,34 +1,12 @@
 /**
- * Zero-code setup: `node --require kafka-otel/register app.js`.
+ * Zero-code setup: `node --require kafka-otel/register app.js` (CommonJS) or
+ * `node --import kafka-otel/register app.mjs` (ES modules, through dist/esm/register.mjs, which
+ * also registers the loader hook).
  *
- * Starts the OpenTelemetry Node SDK with the KafkaJS instrumentation, configured entirely from
- * the standard OTEL_* environment variables (OTEL_SERVICE_NAME, OTEL_TRACES_EXPORTER,
- * OTEL_METRICS_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, ...), and flushes on exit.
+ * Starts the OpenTelemetry Node SDK with the KafkaJS, HTTP and Node runtime instrumentations,
+ * configured entirely from OTEL_* and KAFKA_OTEL_* environment variables (see the README), and
+ * flushes on SIGTERM, SIGINT and normal exit. Never throws into the application.
  */
-import { diag } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { KafkaJsInstrumentation } from './instrumentation/kafkajs-instrumentation';
+import { startRegister } from './register/start-register';
 
-const sdk = new NodeSDK({ instrumentations: [new KafkaJsInstrumentation()] });
-
-try {
-  sdk.start();
-} catch (error) {
-  // A broken telemetry setup must never stop the application from starting.
-  diag.error('kafka-otel/register: the OpenTelemetry SDK did not start', error);
-}
-
-let shuttingDown = false;
-const shutdown = (signal: NodeJS.Signals) => {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  sdk
-    .shutdown()
-    .catch((error: unknown) => diag.error('kafka-otel/register: flush on exit failed', error))
-    .finally(() => {
-      // Re-raise so the app's exit code and any other handlers behave as without us.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-};
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+startRegister();

@@ -44,6 +44,13 @@ export interface KafkaClusterCollectorOptions {
   groupConcurrency?: number;
   /** Snapshots in the lag-status window (default 10). */
   lagStatusWindow?: number;
+  /**
+   * False when the collector runs inside an application: its broker connections are closed
+   * between snapshots (and never hold the event loop), so the collector does not keep the
+   * process alive after the application's own work is done; each snapshot then reconnects.
+   * Default true: connections stay open from one snapshot to the next.
+   */
+  keepProcessAlive?: boolean;
 }
 
 /**
@@ -72,6 +79,7 @@ export class KafkaClusterCollector {
       sasl: options.sasl,
       connectionTimeout: options.connectionTimeout,
       requestTimeout: options.requestTimeout,
+      keepProcessAlive: options.keepProcessAlive,
     });
     const scope = {
       includeTopic: nameFilter('topics', options.topics),
@@ -94,6 +102,11 @@ export class KafkaClusterCollector {
         onSnapshot: (snapshot) => {
           record(snapshot);
           this.logHealthChange(snapshot);
+          // KafkaJS connections run ref'd timers (request-timeout checks) for as long as they
+          // are open; inside an application they are closed between snapshots so the
+          // collector never keeps the process alive. The next snapshot reconnects.
+          if (options.keepProcessAlive === false)
+            void this.client.disconnect().catch(() => undefined);
         },
       },
     );

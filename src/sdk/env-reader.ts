@@ -1,6 +1,5 @@
 import { InvalidValue } from './value-parsers';
 
-
 /** Environment variables as `process.env` holds them. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 

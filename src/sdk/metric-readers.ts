@@ -20,7 +20,10 @@ export interface MetricReaders {
  */
 export function createMetricReaders(settings: SdkSettings): MetricReaders {
   const { metrics } = settings;
-  const periodic = { exportIntervalMillis: metrics.intervalMs, exportTimeoutMillis: metrics.timeoutMs };
+  const periodic = {
+    exportIntervalMillis: metrics.intervalMs,
+    exportTimeoutMillis: metrics.timeoutMs,
+  };
   const result: MetricReaders = { readers: [] };
   for (const name of metrics.exporters) {
     if (name === 'prometheus') {

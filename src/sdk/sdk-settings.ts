@@ -2,6 +2,7 @@ import type { KafkaJsInstrumentationConfig } from '../instrumentation/types';
 import type { EnvReader } from './env-reader';
 import { otlpEndpoint, otlpProtocol, type OtlpProtocol } from './otlp-endpoint';
 import {
+  InvalidValue,
   parseBoolean,
   parseChoice,
   parsePort,
@@ -75,8 +76,16 @@ export function isSdkDisabled(reader: EnvReader): boolean {
 
 /** Reads and validates every variable `register` understands; warns through the reader. */
 export function readSdkSettings(reader: EnvReader): SdkSettings {
-  // Validated here only: NodeSDK installs the console diag logger from OTEL_LOG_LEVEL itself.
+  // Validated here only: NodeSDK installs the console diag logger from OTEL_LOG_LEVEL itself,
+  // and its resource detector reads OTEL_RESOURCE_ATTRIBUTES (dropping all of it, silently,
+  // when one entry is malformed).
   reader.parsed('OTEL_LOG_LEVEL', (t) => parseChoice(t, LOG_LEVELS), undefined, 'using info');
+  reader.parsed(
+    'OTEL_RESOURCE_ATTRIBUTES',
+    checkResourceAttributes,
+    undefined,
+    'the SDK ignores all of its attributes',
+  );
   const tracesProtocol = otlpProtocol(reader, 'traces');
   const metricsProtocol = otlpProtocol(reader, 'metrics');
   const intervalMs = reader.parsed(
@@ -127,6 +136,23 @@ function exporters<T extends string>(
 ): Exclude<T, 'none'>[] {
   const words = reader.words(name, allowed, ['otlp' as T]);
   return words.filter((w): w is Exclude<T, 'none'> => w !== 'none');
+}
+
+/** The format the SDK's env detector accepts: `key=value[,key=value]`, percent-encoded. */
+function checkResourceAttributes(text: string): true {
+  for (const entry of text.split(',').filter((e) => e.trim() !== '')) {
+    const pair = entry.split('=');
+    if (pair.length !== 2 || pair[0]!.trim() === '') {
+      throw new InvalidValue(`'${entry}' is not key=value (',' and '=' must be percent-encoded)`);
+    }
+    try {
+      decodeURIComponent(pair[0]!);
+      decodeURIComponent(pair[1]!);
+    } catch {
+      throw new InvalidValue(`'${entry}' is not valid percent-encoding`);
+    }
+  }
+  return true;
 }
 
 function readSampler(reader: EnvReader): SdkSettings['sampler'] {
@@ -181,7 +207,5 @@ function readKafkaJsConfig(reader: EnvReader): KafkaJsInstrumentationConfig {
     requestSpans: flag('KAFKA_OTEL_REQUEST_SPANS'),
   };
   // Leave unset keys out so the instrumentation's own defaults apply.
-  return Object.fromEntries(
-    Object.entries(config).filter(([, value]) => value !== undefined),
-  ) as KafkaJsInstrumentationConfig;
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined));
 }

@@ -94,6 +94,12 @@ export interface ClusterClientOptions {
   readonly logCreator?: KafkaConfig['logCreator'];
   /** KafkaJS socket factory (default: KafkaJS's TCP/TLS factory). */
   readonly socketFactory?: KafkaConfig['socketFactory'];
+  /**
+   * False: the broker sockets do not keep the Node process alive (they are unref'd), for a
+   * collector running inside an application that must still exit when its own work is done.
+   * Default true.
+   */
+  readonly keepProcessAlive?: boolean;
 }
 
 /** The KRaft metadata quorum: `__cluster_metadata`-0 per its leader, and voter endpoints. */
@@ -388,7 +394,10 @@ export class ClusterClient {
     return {
       internals,
       logger: internals.createLogger(options.logLevel ?? LOG_NOTHING, options.logCreator),
-      socketFactory: options.socketFactory ?? internals.defaultSocketFactory(),
+      socketFactory: withProcessLifetime(
+        options.socketFactory ?? internals.defaultSocketFactory(),
+        options.keepProcessAlive !== false,
+      ),
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,
       ssl: options.ssl,
       sasl: options.sasl,
@@ -411,4 +420,17 @@ function errorResponse(
 ): BrokerErrorResponse {
   const target = { ...apiOf(spec), nodeId: connection.nodeId, broker: connection.address };
   return new BrokerErrorResponse(target, errorCode, errorMessage);
+}
+
+/** The socket factory as given, or one whose sockets do not hold the event loop open. */
+function withProcessLifetime(
+  factory: NonNullable<KafkaConfig['socketFactory']>,
+  keepAlive: boolean,
+): NonNullable<KafkaConfig['socketFactory']> {
+  if (keepAlive) return factory;
+  return (args) => {
+    const socket = factory(args);
+    socket.unref();
+    return socket;
+  };
 }

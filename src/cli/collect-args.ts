@@ -1,0 +1,99 @@
+import type { Environment } from '../sdk/env-reader';
+import { parseBoolean } from '../sdk/value-parsers';
+import { FLAGS_BY_NAME, type CollectFlag } from './collect-flags';
+import { UsageError } from './usage-error';
+
+/** A setting as given: its text (or a switch's value) and where it came from, for messages. */
+export interface GivenValue<T = string> {
+  value: T;
+  /** `--flag` or the variable's name. */
+  source: string;
+  fromFlag: boolean;
+}
+
+/**
+ * The flags of one `kafka-otel collect` command line, with the environment behind them: a flag
+ * wins over its variable; a blank variable counts as unset.
+ */
+export class CollectArgs {
+  private constructor(
+    private readonly flags: ReadonlyMap<string, string | boolean>,
+    private readonly env: Environment,
+    /** --help was given. */
+    readonly help: boolean,
+  ) {}
+
+  /** Splits argv into flags; throws {@link UsageError} for unknown, repeated or malformed ones. */
+  static parse(argv: readonly string[], env: Environment): CollectArgs {
+    const flags = new Map<string, string | boolean>();
+    let help = false;
+    for (let i = 0; i < argv.length; i++) {
+      const token = argv[i]!;
+      if (token === '--help' || token === '-h') {
+        help = true;
+        continue;
+      }
+      if (!token.startsWith('--')) throw new UsageError(`unexpected argument '${token}'`);
+      const eq = token.indexOf('=');
+      const name = token.slice(2, eq === -1 ? undefined : eq);
+      const flag = FLAGS_BY_NAME.get(name);
+      if (flag === undefined) throw new UsageError(`unknown flag '--${name}'`);
+      if (flags.has(name)) throw new UsageError(`--${name} is given twice`);
+      if (flag.kind === 'switch') {
+        if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+        flags.set(name, flag.sets ?? true);
+        continue;
+      }
+      let value: string | undefined;
+      if (eq !== -1) {
+        value = token.slice(eq + 1);
+      } else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+        value = argv[++i];
+      }
+      if (value === undefined || value.trim() === '') {
+        throw new UsageError(`--${name} needs a value (${flag.arg ?? 'VALUE'})`);
+      }
+      flags.set(name, value);
+    }
+    return new CollectArgs(flags, env, help);
+  }
+
+  /** The text of a value flag, or of its variable. */
+  text(name: string): GivenValue | undefined {
+    const flag = this.flag(name);
+    const given = this.flags.get(name);
+    if (typeof given === 'string') return { value: given, source: `--${name}`, fromFlag: true };
+    const fromEnv = this.env[flag.env]?.trim();
+    if (fromEnv === undefined || fromEnv === '') return undefined;
+    return { value: fromEnv, source: flag.env, fromFlag: false };
+  }
+
+  /** The value of a switch (its variable holds true/false). */
+  switch(name: string): GivenValue<boolean> | undefined {
+    const given = this.flags.get(name);
+    if (typeof given === 'boolean') return { value: given, source: `--${name}`, fromFlag: true };
+    const fromEnv = this.text(name);
+    return fromEnv && { ...fromEnv, value: convert(fromEnv, parseBoolean) };
+  }
+
+  /** A variable that is not a flag's (the SASL password lives in one the user names). */
+  variable(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  private flag(name: string): CollectFlag {
+    const flag = FLAGS_BY_NAME.get(name);
+    if (flag === undefined) throw new Error(`no flag --${name}`); // a bug in this package, not usage
+    return flag;
+  }
+}
+
+/** Parses a given value; a parser's complaint becomes "invalid <source> '<value>': <why>". */
+export function convert<T>(given: GivenValue, parse: (text: string) => T): T {
+  try {
+    return parse(given.value);
+  } catch (error) {
+    throw new UsageError(`invalid ${given.source} '${given.value}': ${(error as Error).message}`);
+  }
+}

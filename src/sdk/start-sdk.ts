@@ -1,0 +1,91 @@
+import { diag } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
+import { readCollectorSettings } from './collector-settings';
+import { EnvReader, type Environment, type WarningSink } from './env-reader';
+import { createInstrumentations } from './instrumentations';
+import { createMetricReaders } from './metric-readers';
+import { createSampler } from './sampler';
+import { isSdkDisabled, readSdkSettings } from './sdk-settings';
+import { createSpanProcessors } from './span-processors';
+
+/** The telemetry `register` started: what its exit handling needs. */
+export interface RunningTelemetry {
+  /** Exports what is buffered (spans, metrics) and keeps running. */
+  forceFlush(): Promise<void>;
+  /** Exports what is buffered, then stops exporters, the Prometheus endpoint and the collector. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry Node SDK from OTEL_* and KAFKA_OTEL_* variables: the KafkaJS, HTTP
+ * and Node runtime instrumentations, the span processors of OTEL_TRACES_EXPORTER, the metric
+ * readers of OTEL_METRICS_EXPORTER, the sampler, and the in-process cluster collector when
+ * KAFKA_OTEL_COLLECT_BROKERS is set. Every component is built here from validated settings,
+ * so an invalid value yields one warning and a default; NodeSDK then adds what it does well
+ * (resource detection from OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, W3C propagators,
+ * the context manager, OTEL_LOG_LEVEL, OTEL_LOGS_EXPORTER).
+ *
+ * Returns undefined when OTEL_SDK_DISABLED is true. May throw if the SDK itself fails; the
+ * caller decides how a failure reaches the user.
+ */
+export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTelemetry | undefined {
+  const reader = new EnvReader(env, warn);
+  if (isSdkDisabled(reader)) return undefined;
+  const settings = readSdkSettings(reader);
+  const metricReaders = createMetricReaders(settings);
+  const spanProcessors = createSpanProcessors(settings.traces);
+  const { prometheus } = metricReaders;
+  const sdk = new NodeSDK({
+    instrumentations: createInstrumentations(
+      settings,
+      prometheus ? settings.prometheus.port : undefined,
+    ),
+    metricReaders: metricReaders.readers,
+    spanProcessors,
+    sampler: createSampler(settings.sampler),
+  });
+  sdk.start();
+  prometheus?.listening.catch((error: Error) => {
+    const where = `${settings.prometheus.host ?? '*'}:${settings.prometheus.port}`;
+    warn(
+      `cannot serve Prometheus metrics on ${where} (${error.message}); metrics are not exported`,
+    );
+  });
+  const collector = startCollector(reader, warn);
+  return {
+    async forceFlush() {
+      await Promise.all([
+        ...spanProcessors.map((p) => p.forceFlush()),
+        ...metricReaders.readers.map((r) => r.forceFlush()),
+      ]);
+    },
+    async shutdown() {
+      // The SDK first: its last metric export still reads the collector's gauges.
+      await sdk.shutdown();
+      await Promise.all([collector?.stop(), prometheus?.close()]);
+    },
+  };
+}
+
+/**
+ * The in-process cluster collector on the global MeterProvider. Loaded only now, after the
+ * instrumentations are enabled: the collector loads KafkaJS internals, and KafkaJS modules
+ * loaded before the instrumentation would stay unpatched for the application too.
+ */
+function startCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
+  const options = readCollectorSettings(reader);
+  if (options === undefined) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('../collectors/kafka-cluster-collector') as {
+      KafkaClusterCollector: typeof KafkaClusterCollector;
+    };
+    // In an application, the collector must never be what keeps the process running.
+    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false }).start();
+  } catch (error) {
+    warn(`the cluster collector is not started: ${(error as Error).message}`);
+    diag.error('kafka-otel: cluster collector failed to start', error);
+    return undefined;
+  }
+}
