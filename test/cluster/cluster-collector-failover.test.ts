@@ -3,6 +3,7 @@
  * min-ISR and quorum gauges must show the failure, offline partitions must read leader -1, no
  * snapshot may fail, and everything must return to healthy after the restart.
  */
+import { IDEMPOTENT_PRODUCER } from '../support/producer-options';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startNode, stopNode } from '../../scripts/local-kafka';
 import { KafkaClusterCollector } from '../../src';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     replicaAssignment: [{ partition: 0, replicas: [2] }],
     configEntries: [{ name: 'min.insync.replicas', value: '1' }],
   });
-  const producer = kafka.producer();
+  const producer = kafka.producer(IDEMPOTENT_PRODUCER);
   await producer.connect();
   await producer.send({ topic: replicated, acks: 1, messages: [{ value: 'a' }, { value: 'b' }] });
   await producer.disconnect();

@@ -21,9 +21,14 @@ export function createTestKafka(options: { brokers?: string[]; clientId?: string
 
 /**
  * Producer options for tests: the explicit DefaultPartitioner silences KafkaJS 2's warning about
- * the partitioner change, and acks=-1 makes writes wait for min.insync.replicas.
+ * the partitioner change, acks=-1 (required by idempotence) makes writes wait for
+ * min.insync.replicas.
  */
 export const testProducerConfig: ProducerConfig = {
   createPartitioner: Partitioners.DefaultPartitioner,
   allowAutoTopicCreation: false,
+  // Tests count the records in the log: a retried Produce (a slow, loaded CI machine) must not
+  // write a batch twice, which only the idempotent producer guarantees.
+  idempotent: true,
+  maxInFlightRequests: 1,
 };

@@ -3,6 +3,7 @@
  * numbers it serves are checked against what the test set up; a closed port keeps it serving
  * `up` 0; SIGTERM ends it with exit code 0 after a last export.
  */
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { injectedBrokers } from '../../support/kafka-client';
@@ -18,7 +19,7 @@ import { SpawnedProcess } from '../register/support/spawned-process';
 const brokers = injectedBrokers();
 const kafka = new Kafka({ clientId: 'collect-test', brokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-const producer = kafka.producer();
+const producer = kafka.producer(IDEMPOTENT_PRODUCER);
 const running: SpawnedProcess[] = [];
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@
  * KafkaClusterCollector against the real single-node Kafka: every number is checked against
  * what the test itself produced, committed and consumed.
  */
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaClusterCollector } from '../../../src';
@@ -20,7 +21,7 @@ const collector = new KafkaClusterCollector({
   lagStatusWindow: 3,
 });
 const kafka = new Kafka({ clientId: 'collector-test', brokers, logLevel: logLevel.NOTHING });
-const producer = kafka.producer();
+const producer = kafka.producer(IDEMPOTENT_PRODUCER);
 const admin = kafka.admin();
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@
  * Consumer group telemetry on the real broker: rebalances of a two-member group, the consumer's
  * own lag reaching 0 after catch-up, crashes, commits and eachBatch spans.
  */
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
@@ -15,7 +16,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   kafka = createKafka();
-  producer = kafka.producer();
+  producer = kafka.producer(IDEMPOTENT_PRODUCER);
   await producer.connect();
 });
 afterEach(async () => {

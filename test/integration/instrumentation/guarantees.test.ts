@@ -2,6 +2,7 @@
  * What the instrumentation promises beyond telemetry: it never changes what the application
  * sees, can be turned off and on, and honours its options. All on the real broker.
  */
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { SpanKind } from '@opentelemetry/api';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createRequire } from 'node:module';
@@ -59,7 +60,7 @@ describe('instrumentation guarantees', () => {
     });
     try {
       const topic = await newTopic();
-      const producer = kafka.producer();
+      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
       await producer.connect();
       const result = await producer.send({ topic, messages: [{ key: 'a', value: 'one' }] });
       await producer.disconnect();
@@ -89,7 +90,7 @@ describe('instrumentation guarantees', () => {
       expect((exported.prototype.producer as { __wrapped?: boolean }).__wrapped).toBeUndefined();
 
       const topic = await newTopic();
-      const producer = kafka.producer();
+      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
       await producer.connect();
       await producer.send({ topic, messages: [{ value: 'unseen' }] });
       await producer.disconnect();
@@ -104,7 +105,7 @@ describe('instrumentation guarantees', () => {
     }
     expect(connection.prototype.send.__wrapped).toBe(true);
     const topic = await newTopic();
-    const producer = kafka.producer();
+    const producer = kafka.producer(IDEMPOTENT_PRODUCER);
     await producer.connect();
     await producer.send({ topic, messages: [{ value: 'seen' }] });
     await producer.disconnect();
@@ -117,7 +118,7 @@ describe('instrumentation guarantees', () => {
     const topic = await newTopic();
     instrumentation.disable();
     try {
-      const producer = kafka.producer();
+      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
       await producer.connect();
       await producer.send({
         topic,
@@ -138,7 +139,7 @@ describe('instrumentation guarantees', () => {
     instrumentation.setConfig({ consumerContextRelation: 'link', producerSpanMode: 'call' });
     try {
       const topic = await newTopic();
-      const producer = kafka.producer();
+      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
       await producer.connect();
       await producer.send({ topic, messages: [{ value: '1' }, { value: '2' }, { value: '3' }] });
       await producer.disconnect();
@@ -165,7 +166,7 @@ describe('instrumentation guarantees', () => {
     instrumentation.setConfig({ metricPartitionAttribute: false, emitLegacyKafkaAttributes: true });
     try {
       const topic = await newTopic(2);
-      const producer = kafka.producer();
+      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
       await producer.connect();
       await producer.send({
         topic,

@@ -2,6 +2,7 @@
  * The instrumentation against the real single-node Kafka: a producer sends N messages, a
  * consumer group reads them back; spans, links and metrics must account for exactly those N.
  */
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Kafka as KafkaClient, KafkaMessage, Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ describe('producer and consumer on a real broker', () => {
     }));
     const snapshot = JSON.stringify(messages);
 
-    const producer = kafka.producer();
+    const producer = kafka.producer(IDEMPOTENT_PRODUCER);
     await producer.connect();
     const metadata = await producer.send({ topic, messages: messages.slice(0, 8) });
     await producer.sendBatch({ topicMessages: [{ topic, messages: messages.slice(8) }] });
