@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { waitFor } from '../../support/wait-for';
+import { startProcess, type TestProcess } from './child-process';
+import { APPS_DIR, DIST } from './dist-entries';
+
+/** The two ways a user starts a service with zero-code telemetry. */
+export const APP_KINDS = {
+  cjs: { script: 'app.cjs', nodeArgs: ['--require', DIST.registerCjs] },
+  // --import takes a module specifier: a file URL is one whatever the path holds.
+  esm: { script: 'app.mjs', nodeArgs: ['--import', pathToFileURL(DIST.registerEsm).href] },
+} as const;
+
+export type AppKind = keyof typeof APP_KINDS;
+
+export interface RunningApp extends TestProcess {
+  url: string;
+  service: string;
+}
+
+export interface StartAppOptions {
+  kind: AppKind;
+  /** OTEL_SERVICE_NAME: the `job` label in Prometheus and the service in Jaeger. */
+  service: string;
+  brokers: string[];
+  otlpEndpoint: string;
+  /** Start a consumer on this topic in this group. */
+  consume?: { topic: string; group: string };
+  /** More variables (e.g. KAFKA_OTEL_COLLECT_BROKERS for the in-process cluster collector). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts test/e2e/apps/app.cjs or app.mjs under `kafka-otel/register`, pushing OTLP (traces
+ * and metrics, every second) to the stack's Collector, and waits for its `listening <port>`.
+ */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const kind = APP_KINDS[options.kind];
+  const app = startProcess(
+    options.service,
+    [...kind.nodeArgs, path.join(APPS_DIR, kind.script)],
+    {
+      OTEL_SERVICE_NAME: options.service,
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      // Spans leave the app within half a second instead of the SDK's 5 s.
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+      KAFKA_BROKERS: options.brokers.join(','),
+      ...(options.consume
+        ? { CONSUME_TOPIC: options.consume.topic, CONSUMER_GROUP: options.consume.group }
+        : {}),
+      ...options.env,
+    },
+    APPS_DIR,
+  );
+  try {
+    const port = await waitFor(
+      () => {
+        const exited = app.exited();
+        if (exited) throw new Error(`${options.service} ended (${exited}):\n${app.output()}`);
+        return /listening (\d+)/.exec(app.output())?.[1];
+      },
+      { timeoutMs: 60_000, description: `${options.kind} app ${options.service} to listen` },
+    );
+    return { ...app, url: `http://127.0.0.1:${port}`, service: options.service };
+  } catch (error) {
+    await app.stop();
+    throw new Error(`${(error as Error).message}\nOutput so far:\n${app.output()}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Calls one of the app's routes and returns its JSON answer; a non-2xx fails with the body. */
+export async function callApp<T>(
+  app: RunningApp,
+  method: 'GET' | 'POST',
+  route: string,
+): Promise<T> {
+  const response = await fetch(`${app.url}${route}`, {
+    method,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = await response.text();
+  if (!response.ok)
+    throw new Error(`${method} ${route} on ${app.service}: ${response.status} ${body}`);
+  return JSON.parse(body) as T;
+}

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A process a test started: its output kept for failure messages, and a bounded stop. */
+export interface TestProcess {
+  name: string;
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string;
+  /** Exit code or signal once it has ended; undefined while it runs. */
+  exited: () => string | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
+  stop: (graceMs?: number) => Promise<void>;
+}
+
+/**
+ * The variables a test runner may carry that would reconfigure the child's telemetry behind
+ * the test's back (an OTEL_* of the developer's shell, say): the child gets only what the test
+ * sets.
+ */
+function baseEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !key.startsWith('OTEL_') && !key.startsWith('KAFKA_OTEL_') && key !== 'NODE_OPTIONS',
+    ),
+  );
+}
+
+export function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): TestProcess {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...baseEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exit: string | undefined;
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.on('error', (error) => (output += `\n[spawn error] ${error.message}\n`));
+  child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `exit code ${code}`));
+  return {
+    name,
+    child,
+    output: () => output,
+    exited: () => exit,
+    stop: async (graceMs = 5_000) => {
+      if (exit !== undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const gone = once(child, 'exit');
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([gone.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        await gone;
+      }
+    },
+  };
+}
+
+/** Stops every process (in parallel), for afterAll: one that hangs is killed, never left. */
+export async function stopAll(processes: TestProcess[]): Promise<void> {
+  await Promise.all(processes.map((p) => p.stop()));
+}
