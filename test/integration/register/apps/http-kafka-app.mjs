@@ -13,7 +13,12 @@ const kafka = new Kafka({
   brokers: KAFKA_BROKERS.split(','),
   logLevel: logLevel.NOTHING,
 });
-const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+// Idempotent: a Produce retried on a loaded machine must not duplicate what the test counts.
+const producer = kafka.producer({
+  createPartitioner: Partitioners.DefaultPartitioner,
+  idempotent: true,
+  maxInFlightRequests: 1,
+});
 const consumer = kafka.consumer({ groupId: GROUP, maxWaitTimeInMs: 100 });
 
 const server = http.createServer((request, response) => {
