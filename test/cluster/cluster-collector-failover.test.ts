@@ -49,7 +49,7 @@ beforeAll(async () => {
   });
   const producer = kafka.producer(IDEMPOTENT_PRODUCER);
   await producer.connect();
-  await producer.send({ topic: replicated, acks: 1, messages: [{ value: 'a' }, { value: 'b' }] });
+  await producer.send({ topic: replicated, messages: [{ value: 'a' }, { value: 'b' }] });
   await producer.disconnect();
 });
 afterAll(async () => {
