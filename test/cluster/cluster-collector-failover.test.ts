@@ -24,7 +24,12 @@ const collector = new KafkaClusterCollector({
 const kafka = createTestKafka();
 const admin = kafka.admin();
 const replicated = randomTopic('replicated');
-const single = randomTopic('on-node-2');
+const single = randomTopic('on-one-node');
+/**
+ * The node this file stops: not the active controller, so the quorum leader stays the same and
+ * keeps reporting the stopped voter's last fetch (a new leader would not know it yet).
+ */
+let victim = 2;
 
 async function gauge(name: string, where: Record<string, string | number> = {}) {
   const points = await harness.points(name, where);
@@ -34,6 +39,11 @@ async function gauge(name: string, where: Record<string, string | number> = {}) 
 beforeAll(async () => {
   collector.start();
   await admin.connect();
+  const leader = await waitFor(() => gauge('kafka.quorum.leader'), {
+    description: 'the quorum leader',
+    timeoutMs: 60_000,
+  });
+  victim = [2, 3, 1].find((node) => node !== leader)!;
   // min.insync.replicas=3: losing any replica puts the partition under min ISR.
   await createTopicAndWait(admin, {
     topic: replicated,
@@ -41,10 +51,10 @@ beforeAll(async () => {
     replicationFactor: 3,
     configEntries: [{ name: 'min.insync.replicas', value: '3' }],
   });
-  // One replica, on node 2 only; min.insync.replicas=1 so it is healthy while node 2 runs.
+  // One replica, on the victim only; min.insync.replicas=1 so it is healthy while that runs.
   await createTopicAndWait(admin, {
     topic: single,
-    replicaAssignment: [{ partition: 0, replicas: [2] }],
+    replicaAssignment: [{ partition: 0, replicas: [victim] }],
     configEntries: [{ name: 'min.insync.replicas', value: '1' }],
   });
   const producer = kafka.producer(IDEMPOTENT_PRODUCER);
@@ -53,8 +63,8 @@ beforeAll(async () => {
   await producer.disconnect();
 });
 afterAll(async () => {
-  // A topic whose only replica is on node 2 would make every later node-2 stop in this cluster
-  // leave a leaderless partition behind, which KafkaJS's own admin cannot tolerate.
+  // A topic whose only replica is on one node would make every later stop of that node in this
+  // cluster leave a leaderless partition behind, which KafkaJS's own admin cannot tolerate.
   await admin.deleteTopics({ topics: [single, replicated] }).catch(() => undefined);
   await admin.disconnect();
   await collector.stop();
@@ -78,8 +88,8 @@ describe('cluster collectors during a broker failure', () => {
     expect((await harness.points('kafka.quorum.voter.lag')).length).toBe(3);
   });
 
-  it('shows node 2 down: ISR shrinks, under-replicated, under min ISR, offline, quorum lag growing', async () => {
-    await stopNode({ cluster, node: 2 });
+  it('shows a follower node down: ISR shrinks, under-replicated, under min ISR, offline, quorum lag growing', async () => {
+    await stopNode({ cluster, node: victim });
     const p = (partition: number) => ({ topic: replicated, partition });
 
     await waitFor(async () => (await gauge('kafka.brokers')) === 2, {
@@ -101,7 +111,7 @@ describe('cluster collectors during a broker failure', () => {
       expect(await gauge('kafka.partition.under_min_isr', p(partition))).toBe(1);
       expect(await gauge('kafka.partition.offline', p(partition))).toBe(0);
     }
-    // The topic whose only replica is on node 2 is offline, leader -1 ...
+    // The topic whose only replica is on the stopped node is offline, leader -1 ...
     const offline = { topic: single, partition: 0 };
     await waitFor(async () => (await gauge('kafka.partition.leader', offline)) === -1, {
       description: 'leader -1',
@@ -119,29 +129,33 @@ describe('cluster collectors during a broker failure', () => {
     expect(await gauge('kafka.partition.current_offset', p(0))).toBeDefined();
     expect(await gauge('kafka.collector.up')).toBe(1);
 
-    // The quorum leader sees voter 2 falling behind and not fetching.
-    const voter2 = { voter: 2 };
+    // The quorum leader sees the stopped voter falling behind and not fetching.
+    const stoppedVoter = { voter: victim };
     const firstAge = await waitFor(
       async () => {
-        const age = await gauge('kafka.quorum.voter.fetch_age', voter2);
+        const age = await gauge('kafka.quorum.voter.fetch_age', stoppedVoter);
         return age !== undefined && age > 0.5 ? age : undefined;
       },
-      { description: 'voter 2 fetch age', timeoutMs: 30_000, intervalMs: 500 },
+      { description: "the stopped voter's fetch age", timeoutMs: 30_000, intervalMs: 500 },
     );
-    const firstLag = (await gauge('kafka.quorum.voter.lag', voter2))!;
+    const firstLag = (await gauge('kafka.quorum.voter.lag', stoppedVoter))!;
     await waitFor(
       async () => {
-        const age = await gauge('kafka.quorum.voter.fetch_age', voter2);
-        const lag = await gauge('kafka.quorum.voter.lag', voter2);
+        const age = await gauge('kafka.quorum.voter.fetch_age', stoppedVoter);
+        const lag = await gauge('kafka.quorum.voter.lag', stoppedVoter);
         return age! > firstAge + 1 && lag! > firstLag;
       },
-      { description: 'voter 2 fetch age and lag growing', timeoutMs: 30_000, intervalMs: 500 },
+      {
+        description: "the stopped voter's fetch age and lag growing",
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
     );
     expect(await harness.total('kafka.collector.scrape.errors')).toBe(0);
   });
 
-  it('returns to healthy after node 2 restarts', async () => {
-    await startNode({ cluster, node: 2 });
+  it('returns to healthy after the node restarts', async () => {
+    await startNode({ cluster, node: victim });
     await waitFor(
       async () =>
         (await gauge('kafka.cluster.partitions.under_replicated')) === 0 &&
@@ -150,11 +164,11 @@ describe('cluster collectors during a broker failure', () => {
         (await gauge('kafka.brokers')) === 3,
       { description: 'healthy cluster', timeoutMs: 90_000, intervalMs: 500 },
     );
-    expect(await gauge('kafka.partition.leader', { topic: single, partition: 0 })).toBe(2);
+    expect(await gauge('kafka.partition.leader', { topic: single, partition: 0 })).toBe(victim);
     await waitFor(
-      async () => ((await gauge('kafka.quorum.voter.fetch_age', { voter: 2 })) ?? 99) < 5,
+      async () => ((await gauge('kafka.quorum.voter.fetch_age', { voter: victim })) ?? 99) < 5,
       {
-        description: 'voter 2 fetching again',
+        description: 'the restarted voter fetching again',
         timeoutMs: 30_000,
       },
     );

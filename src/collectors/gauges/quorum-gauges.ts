@@ -47,7 +47,11 @@ export function registerQuorumGauges(meter: Meter, source: SnapshotSource) {
         quorum.highWatermark;
       for (const voter of quorum.voters) {
         const attributes = { [ATTR_VOTER]: voter.replicaId };
-        observe(gauges.voterLag, Math.max(0, leaderEnd - voter.logEndOffset), attributes);
+        // -1: the voter has not fetched from this leader yet (e.g. right after an election).
+        // Its lag is unknown then, not the whole log.
+        if (voter.logEndOffset >= 0) {
+          observe(gauges.voterLag, Math.max(0, leaderEnd - voter.logEndOffset), attributes);
+        }
         if (voter.lastFetchTimestamp !== undefined) {
           const age = Math.max(0, snapshot.takenAt - voter.lastFetchTimestamp) / 1000;
           observe(gauges.voterFetchAge, age, attributes);

@@ -67,6 +67,8 @@ const snapshot: ClusterSnapshot = {
     voters: [
       { replicaId: 1, logEndOffset: 900, lastFetchTimestamp: 100_000 },
       { replicaId: 2, logEndOffset: 880, lastFetchTimestamp: 97_500 },
+      // Has not fetched from this leader yet (just elected): nothing is known about it.
+      { replicaId: 3, logEndOffset: -1, lastFetchTimestamp: undefined },
     ],
     observers: [],
   },
@@ -166,6 +168,8 @@ describe('cluster gauges over one snapshot', () => {
     expect(await value('kafka.quorum.high_watermark')).toBe(900);
     expect(await value('kafka.quorum.voter.lag', { voter: 2 })).toBe(20);
     expect(await value('kafka.quorum.voter.fetch_age', { voter: 2 })).toBe(2.5);
+    expect(await harness.points('kafka.quorum.voter.lag', { voter: 3 })).toEqual([]);
+    expect(await harness.points('kafka.quorum.voter.fetch_age', { voter: 3 })).toEqual([]);
   });
 
   it('reports groups: state and status as 1-of-N, lag and time lag, sums only from whole topics', async () => {
