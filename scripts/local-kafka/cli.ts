@@ -3,6 +3,7 @@
  * Progress goes to stderr; stdout carries only results (the KAFKA_BROKERS line, the status
  * table) so scripts can capture it.
  */
+import { runInterruptibleCli } from '../interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import {
   clusterStatus,
@@ -74,33 +75,15 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  const abort = new AbortController();
-  // The JVMs run in their own process groups, so Ctrl+C does not reach them: abort the start,
-  // which kills what it launched, and only then exit. A second Ctrl+C exits at once.
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (abort.signal.aborted) process.exit(130);
-    log(`${name} received, cleaning up...`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    process.exitCode = await run(parseArgs(process.argv.slice(2)), abort.signal);
-  } catch (error) {
-    if (error instanceof LocalKafkaError) {
-      log(`${error instanceof InterruptedError ? '' : 'Error: '}${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      log(
-        `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
-      process.exitCode = 1;
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-void main();
+void runInterruptibleCli(
+  (signal) => run(parseArgs(process.argv.slice(2)), signal),
+  (error) =>
+    error instanceof LocalKafkaError
+      ? {
+          message: error.message,
+          exitCode: error.exitCode,
+          interrupted: error instanceof InterruptedError,
+        }
+      : undefined,
+  log,
+);

@@ -3,6 +3,7 @@
  * Prometheus on loopback. Progress goes to stderr; stdout carries only results (URL and
  * variable lines, the status table) so scripts can capture it.
  */
+import { runInterruptibleCli } from '../interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import { LocalKafkaError } from '../local-kafka/errors';
 import { InterruptedError, OtelStackError } from './errors';
@@ -95,33 +96,15 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
   }
 }
 
-async function main(): Promise<void> {
-  const abort = new AbortController();
-  // The services run in their own process groups, so Ctrl+C does not reach them: abort the
-  // start, which kills what it launched, and only then exit. A second Ctrl+C exits at once.
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (abort.signal.aborted) process.exit(130);
-    log(`${name} received, cleaning up...`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    process.exitCode = await run(parseArgs(process.argv.slice(2)), abort.signal);
-  } catch (error) {
-    if (error instanceof OtelStackError || error instanceof LocalKafkaError) {
-      log(`${error instanceof InterruptedError ? '' : 'Error: '}${error.message}`);
-      process.exitCode = error instanceof OtelStackError ? error.exitCode : 1;
-    } else {
-      log(
-        `Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
-      process.exitCode = 1;
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-void main();
+void runInterruptibleCli(
+  (signal) => run(parseArgs(process.argv.slice(2)), signal),
+  (error) =>
+    error instanceof OtelStackError || error instanceof LocalKafkaError
+      ? {
+          message: error.message,
+          exitCode: error instanceof OtelStackError ? error.exitCode : 1,
+          interrupted: error instanceof InterruptedError,
+        }
+      : undefined,
+  log,
+);
