@@ -1,22 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli';
+import { captureStream } from '../support/capture-stream';
 import { waitFor } from '../support/wait-for';
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('kafka-otel collect: main()', () => {
   it('serves until the stop signal aborts, then resolves 0', async () => {
-    const stderr = capture();
+    const stderr = captureStream();
     const stop = new AbortController();
     const exit = main(
       // Port 1 on loopback: nothing listens there, so the cluster is unreachable at once.
@@ -34,13 +23,13 @@ describe('kafka-otel collect: main()', () => {
   });
 
   it('prints collect --help on stdout', async () => {
-    const stdout = capture();
+    const stdout = captureStream();
     expect(await main(['collect', '--help'], { stdout: stdout.stream })).toBe(0);
     expect(stdout.text()).toContain('Usage: kafka-otel collect --brokers');
   });
 
   it('exits 2 with the message and a pointer to --help for a bad value', async () => {
-    const stderr = capture();
+    const stderr = captureStream();
     expect(
       await main(['collect', '--brokers', 'k:1', '--interval', '15x'], {
         stderr: stderr.stream,

@@ -1,21 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli';
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { captureStream } from '../support/capture-stream';
 
 describe('kafka-otel CLI', () => {
   it('prints usage for --help and exits 0', async () => {
-    const out = capture();
+    const out = captureStream();
     expect(await main(['--help'], { stdout: out.stream })).toBe(0);
     expect(out.text()).toContain('Usage: kafka-otel <command>');
     expect(out.text()).toContain('collect');
@@ -23,14 +12,14 @@ describe('kafka-otel CLI', () => {
   });
 
   it('prints the version', async () => {
-    const out = capture();
+    const out = captureStream();
     expect(await main(['version'], { stdout: out.stream })).toBe(0);
     expect(out.text()).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('rejects an unknown command with exit code 2 and the usage on stderr', async () => {
-    const out = capture();
-    const err = capture();
+    const out = captureStream();
+    const err = captureStream();
     expect(await main(['frobnicate'], { stdout: out.stream, stderr: err.stream })).toBe(2);
     expect(err.text()).toContain("unknown command 'frobnicate'");
     expect(out.text()).toBe('');

@@ -1,3 +1,4 @@
+import { KAFKA_4_4_VERSIONS } from './fixtures/broker-versions';
 import { describe, expect, it } from 'vitest';
 import {
   assertImplementedVersion,
@@ -40,17 +41,7 @@ const KAFKA_39: Record<number, [number, number]> = {
   35: [0, 4],
   55: [0, 2],
 };
-const KAFKA_44: Record<number, [number, number]> = {
-  2: [1, 11],
-  3: [0, 13],
-  9: [1, 10],
-  10: [0, 6],
-  15: [0, 6],
-  16: [0, 5],
-  32: [1, 4],
-  35: [1, 5],
-  55: [0, 2],
-};
+const KAFKA_44 = KAFKA_4_4_VERSIONS;
 
 function negotiateAll(
   ranges: Record<number, [number, number]>,

@@ -1,3 +1,4 @@
+import { KAFKA_4_4_VERSIONS } from './fixtures/broker-versions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../../../src/collectors/protocol/cluster-client';
 import {
@@ -23,19 +24,6 @@ const LIST_OFFSETS = 2;
 const FIND_COORDINATOR = 10;
 const DESCRIBE_LOG_DIRS = 35;
 
-/** The version ranges of a Kafka 4.4 broker for the APIs the client sends. */
-const KAFKA_4_VERSIONS: Record<number, [number, number]> = {
-  2: [1, 11],
-  3: [0, 13],
-  9: [1, 10],
-  10: [0, 6],
-  15: [0, 6],
-  16: [0, 5],
-  32: [1, 4],
-  35: [1, 5],
-  55: [0, 2],
-};
-
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((close) => close()));
@@ -49,7 +37,7 @@ async function fakeBroker(
 ): Promise<FakeBroker> {
   const nodeId = options.nodeId ?? 1;
   const broker = await startFakeBroker({
-    versions: options.versions ?? KAFKA_4_VERSIONS,
+    versions: options.versions ?? KAFKA_4_4_VERSIONS,
     handle: (request, self) =>
       options.handle?.(request, self) ??
       (request.apiKey === METADATA
@@ -145,14 +133,14 @@ describe('ClusterClient (against a fake broker)', () => {
   });
 
   it('sends the highest common version: v12 to a broker that stops at Metadata v12', async () => {
-    const broker = await fakeBroker({ versions: { ...KAFKA_4_VERSIONS, [METADATA]: [0, 12] } });
+    const broker = await fakeBroker({ versions: { ...KAFKA_4_4_VERSIONS, [METADATA]: [0, 12] } });
     await client([address(broker)]).metadata();
     expect(broker.apiRequests()[0]).toMatchObject({ apiKey: METADATA, apiVersion: 12 });
   });
 
   it('throws UnsupportedApiError when the broker supports none of our versions', async () => {
     const broker = await fakeBroker({
-      versions: { ...KAFKA_4_VERSIONS, [DESCRIBE_LOG_DIRS]: [0, 2] },
+      versions: { ...KAFKA_4_4_VERSIONS, [DESCRIBE_LOG_DIRS]: [0, 2] },
     });
     const kafka = client([address(broker)]);
     await kafka.metadata();
@@ -185,7 +173,7 @@ describe('ClusterClient (against a fake broker)', () => {
         request.apiKey === DESCRIBE_LOG_DIRS
           ? vector('describe-log-dirs.response.v4.unauthorized')
           : metadataAnswer(request.apiVersion, [{ nodeId: 1, host: self.host, port: self.port }]),
-      versions: { ...KAFKA_4_VERSIONS, [DESCRIBE_LOG_DIRS]: [1, 4] },
+      versions: { ...KAFKA_4_4_VERSIONS, [DESCRIBE_LOG_DIRS]: [1, 4] },
     });
     const kafka = client([address(broker)]);
     await kafka.metadata();

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { LIST_OFFSETS_VECTOR_REQUEST } from './fixtures/list-offsets-request';
 import { describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../../../../src/collectors/protocol/api-spec';
 import {
@@ -69,24 +70,7 @@ const cases: [VectorName, number, ApiCall<Buffer>][] = [
   [
     'list-offsets.request.v7',
     7,
-    call(LIST_OFFSETS_API, (v) =>
-      encodeListOffsetsRequest(
-        {
-          isolationLevel: 0,
-          topics: [
-            {
-              topic: 'orders',
-              partitions: [
-                { partition: 0, timestamp: -1 },
-                { partition: 1, timestamp: -2 },
-              ],
-            },
-            { topic: 'payments', partitions: [{ partition: 0, timestamp: 1_700_000_000_000 }] },
-          ],
-        },
-        v,
-      ),
-    ),
+    call(LIST_OFFSETS_API, (v) => encodeListOffsetsRequest(LIST_OFFSETS_VECTOR_REQUEST, v)),
   ],
   [
     'find-coordinator.request.v4',

@@ -1,26 +1,13 @@
+import { LIST_OFFSETS_VECTOR_REQUEST } from './fixtures/list-offsets-request';
 import { describe, expect, it } from 'vitest';
 import {
   decodeListOffsetsResponse,
   encodeListOffsetsRequest,
-  type ListOffsetsRequest,
 } from '../../../../src/collectors/protocol/list-offsets';
 import { vector } from './fixtures/java-vectors';
 import { expectStrictFraming, javaRequestBody } from './support/codec-checks';
 
-/** The request VectorGen serialised: latest and earliest of orders, a time lookup on payments. */
-const request: ListOffsetsRequest = {
-  isolationLevel: 0,
-  topics: [
-    {
-      topic: 'orders',
-      partitions: [
-        { partition: 0, timestamp: -1 },
-        { partition: 1, timestamp: -2 },
-      ],
-    },
-    { topic: 'payments', partitions: [{ partition: 0, timestamp: 1_700_000_000_000 }] },
-  ],
-};
+const request = LIST_OFFSETS_VECTOR_REQUEST;
 
 describe('ListOffsets codec', () => {
   it('encodes the request exactly as Kafka does (v7, v8, v9 share the layout)', () => {
