@@ -1,4 +1,5 @@
-export { KafkaJsInstrumentation } from './instrumentation/kafkajs-instrumentation';
+export { KafkaJsInstrumentation } from './instrumentation/kafkajs/kafkajs-instrumentation';
+export { messageContext } from './instrumentation/message-context';
 export type {
   ConsumerHook,
   ConsumerHookInfo,
@@ -17,6 +18,7 @@ export type {
   LagRecord,
   ProduceRecord,
   RebalanceRecord,
+  RecordedError,
   RequestRecord,
 } from './instrumentation/kafka-metrics';
 export { instrumentBrokerHandler } from './instrumentation/broker-handler';

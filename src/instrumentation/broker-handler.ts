@@ -11,7 +11,7 @@ import { apiName } from '../protocol/api-names';
 import { errorName } from '../protocol/error-names';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { errorType } from './error-type';
-import { AttributeCache } from './message-attributes';
+import { BoundedCache } from './recorder/bounded-cache';
 import {
   ATTR_ERROR_TYPE,
   ATTR_KAFKA_API_KEY,
@@ -120,7 +120,7 @@ export function instrumentBrokerHandler<Request extends KafkaRequestInfo, Respon
   });
   const describe = options.describeResponse ?? defaultDescription;
   const withSpans = options.spans !== false;
-  const cache = new AttributeCache();
+  const cache = new BoundedCache<Attributes>();
   const server: Attributes = { [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA };
   if (options.serverAddress !== undefined) server[ATTR_SERVER_ADDRESS] = options.serverAddress;
   if (options.serverPort !== undefined) server[ATTR_SERVER_PORT] = options.serverPort;

@@ -30,6 +30,7 @@ export const LEGACY_KAFKA_ATTRIBUTES: Readonly<Record<string, string>> = {
   [ATTR_KAFKA_OFFSET]: 'messaging.kafka.offset',
   [ATTR_KAFKA_MESSAGE_KEY]: 'messaging.kafka.message.key',
   [ATTR_KAFKA_MESSAGE_TOMBSTONE]: 'messaging.kafka.message.tombstone',
+  [ATTR_KAFKA_CLUSTER_ID]: 'messaging.kafka.cluster.id',
 };
 
 /** Kafka-specific attributes of this package (no semantic convention exists for them yet). */
@@ -38,6 +39,7 @@ export const ATTR_KAFKA_API_KEY = 'kafka.api.key';
 export const ATTR_KAFKA_API_VERSION = 'kafka.api.version';
 export const ATTR_KAFKA_CLIENT_KIND = 'kafka.client.kind';
 export const ATTR_KAFKA_CONSUMER_RESTART = 'kafka.consumer.restart';
+export const ATTR_KAFKA_TRANSACTION_OUTCOME = 'kafka.transaction.outcome';
 
 export const MESSAGING_SYSTEM_KAFKA = 'kafka';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
-import { KafkaJsInstrumentation } from '../instrumentation/kafkajs-instrumentation';
+import { KafkaJsInstrumentation } from '../instrumentation/kafkajs/kafkajs-instrumentation';
 import type { SdkSettings } from './sdk-settings';
 
 /**

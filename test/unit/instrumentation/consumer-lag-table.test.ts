@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsumerLagTable } from '../../../src/instrumentation/consumer-lag-table';
+import { ConsumerLagTable } from '../../../src/instrumentation/recorder/consumer-lag-table';
 
 describe('ConsumerLagTable', () => {
   const attributes = (partition: number) => ({ partition });

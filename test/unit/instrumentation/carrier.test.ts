@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { IHeaders } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { headerGetter, headerSetter } from '../../../src/instrumentation/header-carrier';
+import { headerGetter, headerSetter } from '../../../src/instrumentation/carrier';
 
 const propagator = new W3CTraceContextPropagator();
 const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,10 +1,10 @@
 import type {
-  Attributes,
   Counter,
   Gauge,
   Histogram,
   Meter,
   ObservableGauge,
+  ObservableResult,
   UpDownCounter,
 } from '@opentelemetry/api';
 import {
@@ -28,7 +28,7 @@ import {
   METRIC_MESSAGING_CLIENT_OPERATION_DURATION,
   METRIC_MESSAGING_CLIENT_SENT_MESSAGES,
   METRIC_MESSAGING_PROCESS_DURATION,
-} from './semconv';
+} from '../semconv';
 
 /** Messaging semantic-convention buckets for operation and processing durations, in seconds. */
 const MESSAGING_DURATION_BUCKETS = [
@@ -46,13 +46,16 @@ const END_TO_END_BUCKETS = [
 const SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
 const GROUP_JOIN_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-/** Reads the current consumer lag series; the owner keeps and prunes them. */
-export type LagSeriesSource = () => Iterable<{ value: number; attributes: Attributes }>;
+/**
+ * Called at the start of every collection of the meter, before its synchronous instruments are
+ * read: the owner reports the consumer lag gauge and hands over the counts it summed in memory.
+ */
+export type CollectionCallback = (lag: ObservableResult) => void;
 
 /**
- * Every client-side instrument of the metric catalogue, created from one Meter. Shared by the
- * KafkaJS instrumentation and the manual `KafkaMetrics` API so both emit identical names, units
- * and buckets.
+ * Every client-side instrument of the metric catalogue, created from one Meter. Only the
+ * recorder creates them, so the KafkaJS instrumentation and the manual `KafkaMetrics` API emit
+ * identical names, units and buckets.
  */
 export class ClientInstruments {
   readonly sentMessages: Counter;
@@ -76,7 +79,7 @@ export class ClientInstruments {
   readonly consumerLag: ObservableGauge;
   readonly invalidTraceContext: Counter;
 
-  constructor(meter: Meter, lagSeries: LagSeriesSource) {
+  constructor(meter: Meter, onCollect: CollectionCallback) {
     this.sentMessages = meter.createCounter(METRIC_MESSAGING_CLIENT_SENT_MESSAGES, {
       unit: '{message}',
       description: 'Number of messages a producer attempted to send to the broker.',
@@ -166,8 +169,6 @@ export class ClientInstruments {
       description:
         'Messages between the last offset this consumer processed and the partition high watermark, as of its last batch.',
     });
-    this.consumerLag.addCallback((result) => {
-      for (const { value, attributes } of lagSeries()) result.observe(value, attributes);
-    });
+    this.consumerLag.addCallback(onCollect);
   }
 }

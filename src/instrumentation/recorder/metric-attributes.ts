@@ -22,7 +22,7 @@ import {
   MESSAGING_SYSTEM_KAFKA,
   OPERATION_TYPE_PROCESS,
   OPERATION_TYPE_SEND,
-} from './semconv';
+} from '../semconv';
 
 /** The operations `messaging.client.operation.duration` and `messaging.process.duration` carry. */
 export type MessagingOperation = 'send' | 'process' | 'poll' | 'commit';

@@ -1,0 +1,110 @@
+import {
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  isSpanContextValid,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+
+/**
+ * Kafka message headers as the clients hand them over: values are Buffers from the broker,
+ * strings or Buffers (or arrays of them, for repeated keys) from producers.
+ */
+export type MessageHeaders = Record<string, unknown>;
+
+/**
+ * Reads propagation headers from a message. Anything that is not a string or a Buffer reads as
+ * absent, so a malformed header can never throw into the consumer.
+ */
+export const headerGetter: TextMapGetter<MessageHeaders | undefined> = {
+  keys(carrier) {
+    return carrier ? Object.keys(carrier) : [];
+  },
+  get(carrier, key) {
+    if (!carrier) return undefined;
+    return headerText(carrier[key]);
+  },
+};
+
+/** Writes propagation headers into a header object this package owns (never the caller's). */
+export const headerSetter: TextMapSetter<Record<string, string>> = {
+  set(carrier, key, value) {
+    carrier[key] = value;
+  },
+};
+
+/**
+ * What the global propagator writes for `context` (span context, baggage, anything a custom
+ * propagator carries), or undefined when it writes nothing: then the message is sent as it is.
+ */
+export function propagationHeaders(context: Context): Record<string, string> | undefined {
+  const written: Record<string, string> = {};
+  propagation.inject(context, written, headerSetter);
+  for (const _ in written) return written;
+  return undefined;
+}
+
+/** A copy of `message` whose header object also holds `written`; the caller's object is untouched. */
+export function withHeaders<M extends { headers?: unknown }>(
+  message: M,
+  written: Record<string, string>,
+): M {
+  return { ...message, headers: { ...(message.headers as object | undefined), ...written } };
+}
+
+/** What a consumed message carries, read through the global propagator. */
+export interface CarriedContext {
+  /** Everything the headers carry (the producer's span context, baggage, ...) on the root context. */
+  context: Context;
+  /** The producer's span context, when the headers hold a valid one. */
+  producer: SpanContext | undefined;
+}
+
+const NOTHING_CARRIED: CarriedContext = Object.freeze({
+  context: ROOT_CONTEXT,
+  producer: undefined,
+});
+
+/** Reads a consumed message's headers with the global propagator. */
+export function extractCarried(headers: MessageHeaders | undefined): CarriedContext {
+  if (!headers) return NOTHING_CARRIED;
+  const context = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+  // Propagators hand back the context they were given when the headers hold nothing for them.
+  if (context === ROOT_CONTEXT) return NOTHING_CARRIED;
+  const producer = trace.getSpanContext(context);
+  return { context, producer: producer && isSpanContextValid(producer) ? producer : undefined };
+}
+
+/** `base` with the baggage a message carried, when it carried some. */
+export function withCarriedBaggage(base: Context, carried: Context): Context {
+  if (carried === ROOT_CONTEXT) return base;
+  const baggage = propagation.getBaggage(carried);
+  return baggage ? propagation.setBaggage(base, baggage) : base;
+}
+
+/**
+ * True when the headers hold one of the trace fields the global propagator reads (its fields
+ * other than baggage): with no valid span context extracted, such a message carried a malformed
+ * trace context.
+ */
+export function carriesTraceFields(headers: MessageHeaders | undefined, fields: readonly string[]) {
+  if (!headers) return false;
+  for (const field of fields) if (headers[field] !== undefined) return true;
+  return false;
+}
+
+/** The header names of the global propagator that carry a trace context (not baggage). */
+export function traceFields(): string[] {
+  return propagation.fields().filter((field) => field !== 'baggage');
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  // Kafka allows repeated header keys; KafkaJS then returns an array. W3C says the first wins.
+  if (Array.isArray(value) && value.length > 0) return headerText(value[0]);
+  return undefined;
+}

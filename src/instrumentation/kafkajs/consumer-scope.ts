@@ -1,0 +1,174 @@
+import {
+  isSpanContextValid,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import type { KafkaMessage } from 'kafkajs';
+import {
+  carriesTraceFields,
+  extractCarried,
+  traceFields,
+  withCarriedBaggage,
+  type CarriedContext,
+  type MessageHeaders,
+} from '../carrier';
+import type { ClientIdentity } from '../client-identity';
+import type { ConsumerSeries } from '../recorder/consumer-series';
+import { safely } from '../settle';
+import { setMessageAttributes, setPosition, startAttributes, type SpanOperation } from '../spans';
+import type { KafkaJsTelemetry } from './kafkajs-telemetry';
+
+/** What a consumer caches per topic: series per partition and span start attributes. */
+interface TopicState {
+  series: (ConsumerSeries | undefined)[];
+  /** Span start attributes per operation, for the cluster id they were built with. */
+  starts: Partial<Record<SpanOperation, Attributes>>;
+  clusterId: string | undefined;
+}
+
+/** Where a handler runs: its span (when one records) and its context (when it differs). */
+export interface Placement {
+  span: Span | undefined;
+  context: Context | undefined;
+}
+
+/** Where a `process` span goes. */
+export interface ProcessPlacement {
+  /** The active context: the parent when the producer is linked rather than the parent. */
+  parent: Context;
+  /** What the message carries. */
+  carried: CarriedContext;
+  /** Whether the producer's span parents the `process` span (else it is linked). */
+  producerAsParent: boolean;
+  /** Epoch milliseconds; now when absent. */
+  startTime?: number;
+}
+
+const NOT_PLACED: Placement = Object.freeze({ span: undefined, context: undefined });
+
+/**
+ * One instrumented KafkaJS consumer: what its handlers, commit span and group listeners share,
+ * with the per-topic caches that keep a delivered message to a few lookups.
+ */
+export class ConsumerScope {
+  private readonly topics = new Map<string, TopicState>();
+  private clusterId: string | undefined;
+  private propagatorTraceFields: string[] | undefined;
+
+  constructor(
+    readonly telemetry: KafkaJsTelemetry,
+    readonly client: ClientIdentity,
+    readonly group: string,
+  ) {}
+
+  /** The recorder series of one partition (per topic when partitions are off metrics). */
+  series(topic: string, partition: number): ConsumerSeries {
+    const state = this.topic(topic);
+    let series = state.series[partition];
+    if (series === undefined) {
+      const { recorder, settings } = this.telemetry;
+      series = recorder.consumer(
+        this.group,
+        topic,
+        settings.partitionOnMetrics ? partition : undefined,
+      );
+      state.series[partition] = series;
+    }
+    return series;
+  }
+
+  /** Start attributes of a span of this consumer, cached per topic and cluster id. */
+  spanStart(operation: SpanOperation, topic: string | undefined): Attributes {
+    const build = () =>
+      startAttributes(
+        this.client,
+        { operation, topic, group: this.group, clusterId: this.currentClusterId() },
+        this.telemetry.settings.legacyAttributes,
+      );
+    if (topic === undefined) return build();
+    const state = this.topic(topic);
+    const clusterId = this.currentClusterId();
+    if (state.clusterId !== clusterId) {
+      state.clusterId = clusterId;
+      state.starts = {};
+    }
+    return (state.starts[operation] ??= build());
+  }
+
+  /**
+   * What a consumed message carries through the global propagator. A trace context header that
+   * is present but unreadable is counted and otherwise ignored: a corrupt header must not break
+   * consumption.
+   */
+  carried(headers: MessageHeaders | undefined): CarriedContext {
+    const carried = extractCarried(headers);
+    if (carried.producer === undefined && headers !== undefined) {
+      // Read once per consumer: the propagator is set at startup, before consumers run.
+      this.propagatorTraceFields ??= traceFields();
+      if (carriesTraceFields(headers, this.propagatorTraceFields)) {
+        this.telemetry.recorder.recordInvalidTraceContext(this.group);
+        this.telemetry.diag.debug('kafka-otel: ignored a malformed trace context header');
+      }
+    }
+    return carried;
+  }
+
+  /**
+   * Starts the `process` span of one message: child of the producer's span (or linked to it),
+   * in a context that also holds the baggage the message carries. When nothing traces and the
+   * message carries nothing, the handler runs in the context it already had.
+   */
+  placeProcess(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    where: ProcessPlacement,
+  ): Placement {
+    const { tracer, settings, diag } = this.telemetry;
+    const { carried, startTime } = where;
+    const asParent = where.producerAsParent && carried.producer !== undefined;
+    const parent = asParent ? carried.context : withCarriedBaggage(where.parent, carried.context);
+    const link = !asParent && carried.producer ? [{ context: carried.producer }] : undefined;
+    const span = tracer.startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: this.spanStart('process', topic),
+        links: link,
+        startTime,
+      },
+      parent,
+    );
+    if (span.isRecording()) {
+      setPosition(span, String(partition), Number(message.offset), settings.legacyAttributes);
+      setMessageAttributes(span, message, settings.captureMessageKey, settings.legacyAttributes);
+      const hook = settings.consumerHook;
+      if (hook) safely(diag, 'consumerHook', () => hook(span, { topic, partition, message }));
+      return { span, context: trace.setSpan(parent, span) };
+    }
+    if (isSpanContextValid(span.spanContext())) {
+      return { span: undefined, context: trace.setSpan(parent, span) };
+    }
+    return parent === where.parent ? NOT_PLACED : { span: undefined, context: parent };
+  }
+
+  private currentClusterId(): string | undefined {
+    this.clusterId ??= this.telemetry.clusterIds.of(
+      this.client.serverAddress,
+      this.client.serverPort,
+    );
+    return this.clusterId;
+  }
+
+  private topic(topic: string): TopicState {
+    let state = this.topics.get(topic);
+    if (state === undefined) {
+      state = { series: [], starts: {}, clusterId: undefined };
+      this.topics.set(topic, state);
+    }
+    return state;
+  }
+}

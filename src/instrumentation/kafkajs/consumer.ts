@@ -1,0 +1,259 @@
+/**
+ * A KafkaJS delivery, from the fetched batch to the application's handler settling: the
+ * consumer's message counts, bytes and end-to-end latency, the handler's duration, and the
+ * `process` (and, for `eachBatch`, `poll`) spans in the context the messages carry.
+ */
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import type {
+  Consumer,
+  ConsumerRunConfig,
+  EachBatchPayload,
+  EachMessagePayload,
+  KafkaMessage,
+  TopicPartitionOffsetAndMetadata,
+} from 'kafkajs';
+import type { CarriedContext } from '../carrier';
+import type { ClientIdentity } from '../client-identity';
+import { rememberMessageContext } from '../message-context';
+import type { ConsumerSeries } from '../recorder/consumer-series';
+import { safely, settle } from '../settle';
+import { failSpan, setBatchSize, setPosition } from '../spans';
+import { BatchMessageSpans } from './consumer-batch-spans';
+import { listenToGroupEvents } from './consumer-group';
+import { ConsumerScope, type Placement } from './consumer-scope';
+import { markInstrumented } from './instrumented-mark';
+import type { KafkaJsTelemetry } from './kafkajs-telemetry';
+
+type EachMessage = NonNullable<ConsumerRunConfig['eachMessage']>;
+type EachBatch = NonNullable<ConsumerRunConfig['eachBatch']>;
+
+/** Links per `poll` span are capped: a 10k-message batch must not carry 10k links. */
+const MAX_BATCH_LINKS = 128;
+
+/**
+ * Instruments one KafkaJS consumer: `run` handlers get their spans and delivery metrics,
+ * `commitOffsets` a commit span, and KafkaJS's own events feed the group telemetry.
+ */
+export function instrumentConsumer(
+  consumer: Consumer,
+  telemetry: KafkaJsTelemetry,
+  client: ClientIdentity,
+  group: string,
+) {
+  if (!markInstrumented(consumer)) return;
+  const scope = new ConsumerScope(telemetry, client, group);
+  const { run, commitOffsets } = consumer;
+
+  consumer.run = function instrumentedRun(this: unknown, config?: ConsumerRunConfig) {
+    if (!telemetry.isEnabled() || typeof config !== 'object' || config === null) {
+      return run.call(this, config);
+    }
+    const wrapped: ConsumerRunConfig = { ...config };
+    if (typeof config.eachMessage === 'function') {
+      wrapped.eachMessage = wrapEachMessage(scope, config.eachMessage);
+    }
+    if (typeof config.eachBatch === 'function') {
+      wrapped.eachBatch = wrapEachBatch(scope, config.eachBatch);
+    }
+    return run.call(this, wrapped);
+  };
+
+  consumer.commitOffsets = function instrumentedCommitOffsets(
+    this: unknown,
+    offsets: TopicPartitionOffsetAndMetadata[],
+  ) {
+    if (!telemetry.isEnabled()) return commitOffsets.call(this, offsets);
+    return traceCommit(scope, offsets, () => commitOffsets.call(this, offsets));
+  };
+
+  listenToGroupEvents(consumer, scope);
+}
+
+/** `eachMessage`: a `process` span per message, the delivery and the handler's duration. */
+function wrapEachMessage(scope: ConsumerScope, handler: EachMessage): EachMessage {
+  const { telemetry } = scope;
+  return function instrumentedEachMessage(this: unknown, payload: EachMessagePayload) {
+    if (!telemetry.isEnabled()) return handler.call(this, payload);
+    const started = performance.now();
+    let series: ConsumerSeries | undefined;
+    let placement: Placement | undefined;
+    try {
+      const { topic, partition, message } = payload;
+      series = scope.series(topic, partition);
+      recordDelivery(series, [message]);
+      const parent = context.active();
+      placement = scope.placeProcess(topic, partition, message, {
+        parent,
+        carried: scope.carried(message.headers),
+        producerAsParent: telemetry.settings.producerContextAsParent,
+      });
+      if (placement.span) rememberMessageContext(message, placement.context!);
+    } catch (error) {
+      telemetry.diag.error('kafka-otel: eachMessage instrumentation failed', error);
+    }
+    const handlerContext = placement?.context;
+    const invoke = handlerContext
+      ? () => context.with(handlerContext, handler, this, payload)
+      : () => handler.call(this, payload);
+    return settle(telemetry.diag, 'eachMessage', invoke, (error) => {
+      series?.processed((performance.now() - started) / 1000, error);
+      const span = placement?.span;
+      if (span) {
+        if (error !== undefined) failSpan(span, error);
+        span.end();
+      }
+    });
+  };
+}
+
+/** `eachBatch`: a `poll` span, per-message `process` spans timed by `resolveOffset`, the delivery. */
+function wrapEachBatch(scope: ConsumerScope, handler: EachBatch): EachBatch {
+  const { telemetry } = scope;
+  return function instrumentedEachBatch(this: unknown, payload: EachBatchPayload) {
+    if (!telemetry.isEnabled()) return handler.call(this, payload);
+    const started = performance.now();
+    const { topic, partition, messages } = payload.batch;
+    let series: ConsumerSeries | undefined;
+    let poll: Span | undefined;
+    let handlerContext: Context | undefined;
+    let handlerPayload = payload;
+    let messageSpans: BatchMessageSpans | undefined;
+    try {
+      series = scope.series(topic, partition);
+      recordDelivery(series, messages);
+      const traced = startPoll(scope, topic, partition, messages);
+      poll = traced.poll;
+      handlerContext = traced.context;
+      if (poll && handlerContext && telemetry.settings.batchMessageSpans && messages.length > 0) {
+        const spans = new BatchMessageSpans(
+          scope,
+          topic,
+          partition,
+          messages,
+          traced.carried!,
+          handlerContext,
+        );
+        messageSpans = spans;
+        for (const message of messages) rememberMessageContext(message, spans);
+        // A copy of KafkaJS's payload whose resolveOffset also ends the message spans.
+        handlerPayload = {
+          ...payload,
+          resolveOffset: (offset: string) => {
+            safely(telemetry.diag, 'resolveOffset', () => spans.resolved(offset));
+            return payload.resolveOffset(offset);
+          },
+        };
+      }
+    } catch (error) {
+      telemetry.diag.error('kafka-otel: eachBatch instrumentation failed', error);
+    }
+    const invoke = handlerContext
+      ? () => context.with(handlerContext, handler, this, handlerPayload)
+      : () => handler.call(this, handlerPayload);
+    return settle(telemetry.diag, 'eachBatch', invoke, (error) => {
+      messageSpans?.finish(error);
+      series?.processed((performance.now() - started) / 1000, error);
+      if (poll) {
+        if (error !== undefined) failSpan(poll, error);
+        poll.end();
+      }
+    });
+  };
+}
+
+/** What the `poll` span of a batch gives the handler. */
+interface TracedPoll {
+  /** The poll span, when it records. */
+  poll: Span | undefined;
+  /** The handler's context, when tracing changes it. */
+  context: Context | undefined;
+  /** What each message carries, read only when the poll span records. */
+  carried: CarriedContext[] | undefined;
+}
+
+/**
+ * Starts the batch's `poll` span (a receive operation: kind CLIENT). The messages' headers are
+ * read only when it records: then the poll links to up to MAX_BATCH_LINKS producers.
+ */
+function startPoll(
+  scope: ConsumerScope,
+  topic: string,
+  partition: number,
+  messages: KafkaMessage[],
+): TracedPoll {
+  const parent = context.active();
+  const poll = scope.telemetry.tracer.startSpan(
+    `poll ${topic}`,
+    { kind: SpanKind.CLIENT, attributes: scope.spanStart('poll', topic) },
+    parent,
+  );
+  if (!poll.isRecording()) {
+    const carriesContext = isSpanContextValid(poll.spanContext());
+    return {
+      poll: undefined,
+      context: carriesContext ? trace.setSpan(parent, poll) : undefined,
+      carried: undefined,
+    };
+  }
+  setPosition(poll, String(partition), undefined, false);
+  setBatchSize(poll, messages.length);
+  const carried = messages.map((message) => scope.carried(message.headers));
+  const links = [];
+  for (const { producer } of carried) {
+    if (links.length >= MAX_BATCH_LINKS) break;
+    if (producer) links.push({ context: producer });
+  }
+  if (links.length > 0) poll.addLinks(links);
+  return { poll, context: trace.setSpan(parent, poll), carried };
+}
+
+/** Consumed messages, bytes and end-to-end latency, recorded once per delivery. */
+function recordDelivery(series: ConsumerSeries, messages: KafkaMessage[]) {
+  if (messages.length === 0) return;
+  const now = Date.now();
+  let bytes = 0;
+  for (const message of messages) {
+    bytes += sizeOf(message.key) + sizeOf(message.value);
+    const timestamp = Number(message.timestamp);
+    // Producer clocks can run ahead of ours; a negative latency is skew, not information.
+    if (timestamp > 0) series.endToEnd(Math.max(0, now - timestamp) / 1000);
+  }
+  series.delivered(messages.length, bytes);
+}
+
+/** KafkaJS delivers keys and values as Buffers (or null). */
+function sizeOf(value: Buffer | null | undefined): number {
+  return value ? value.length : 0;
+}
+
+/** An explicit `commitOffsets`: a `commit` span. Commits are counted where all commits pass. */
+function traceCommit(
+  scope: ConsumerScope,
+  offsets: TopicPartitionOffsetAndMetadata[],
+  invoke: () => Promise<void>,
+): Promise<void> {
+  const { telemetry } = scope;
+  let span: Span | undefined;
+  safely(telemetry.diag, 'commit', () => {
+    const topics = Array.isArray(offsets) ? new Set(offsets.map((o) => o?.topic)) : new Set();
+    const [only] = topics;
+    const topic = topics.size === 1 && typeof only === 'string' ? only : undefined;
+    span = telemetry.tracer.startSpan(
+      topic ? `commit ${topic}` : 'commit',
+      { kind: SpanKind.CLIENT, attributes: scope.spanStart('commit', topic) },
+      context.active(),
+    );
+  });
+  return settle(telemetry.diag, 'commit', invoke, (error) => {
+    if (!span) return;
+    if (error !== undefined) failSpan(span, error);
+    span.end();
+  });
+}

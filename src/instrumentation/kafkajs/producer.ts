@@ -1,0 +1,305 @@
+/**
+ * A KafkaJS send, from the application's call to the broker's answer: PRODUCER spans (one per
+ * message, or one per call), the context they inject into each message's headers, and the send
+ * events the recorder counts. `sendBatch` and a transaction's sends take the same path.
+ */
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import type { ClientIdentity } from '../client-identity';
+import { propagationHeaders, withHeaders } from '../carrier';
+import { payloadSize } from '../message-payload';
+import { BoundedCache } from '../recorder/bounded-cache';
+import { safely, settle } from '../settle';
+import {
+  failSpan,
+  setBatchSize,
+  setClusterId,
+  setMessageAttributes,
+  setPosition,
+  startAttributes,
+} from '../spans';
+import type { KafkaJsTelemetry } from './kafkajs-telemetry';
+import { markInstrumented } from './instrumented-mark';
+import { instrumentTransaction } from './producer-transaction';
+
+/** One topic's messages of a send call, as KafkaJS takes them. */
+export interface TopicMessages {
+  topic: string;
+  messages: Message[];
+}
+
+/** A recording producer span and the message object handed to KafkaJS for it. */
+interface MessageSpan {
+  span: Span;
+  topic: string;
+  sent: Message;
+}
+
+/** The headers every message of a send gets when nothing traces it (the parent's baggage). */
+interface Headers {
+  written: Record<string, string> | undefined;
+}
+
+/** The spans of one send call and the batches to hand KafkaJS (copies when headers were added). */
+interface TracedSend {
+  batches: TopicMessages[];
+  spans: MessageSpan[];
+}
+
+/**
+ * Wraps `send`, `sendBatch` and `transaction` of one KafkaJS producer in place. The producer
+ * object is KafkaJS's; the application's records and messages are never touched: a message that
+ * gets trace headers is a shallow copy with a copied header object.
+ */
+export function instrumentProducer(
+  producer: Producer,
+  telemetry: KafkaJsTelemetry,
+  client: ClientIdentity,
+) {
+  if (!markInstrumented(producer)) return;
+  const sends = new ProducerSends(telemetry, client);
+  const { send, sendBatch, transaction } = producer;
+
+  producer.send = function instrumentedSend(this: unknown, record) {
+    if (!telemetry.isEnabled() || !isRecordShape(record)) return send.call(this, record);
+    return sends.observe(undefined, [record], ([sent]) =>
+      send.call(this, sent === record ? record : { ...record, messages: sent!.messages }),
+    );
+  };
+
+  producer.sendBatch = function instrumentedSendBatch(this: unknown, batch) {
+    const topicMessages = batch?.topicMessages;
+    if (!telemetry.isEnabled() || !isBatchShape(topicMessages)) return sendBatch.call(this, batch);
+    return sends.observe(undefined, topicMessages, (batches) =>
+      sendBatch.call(
+        this,
+        batches === topicMessages ? batch : { ...batch, topicMessages: batches },
+      ),
+    );
+  };
+
+  producer.transaction = function instrumentedTransaction(this: unknown) {
+    if (!telemetry.isEnabled()) return transaction.call(this);
+    return instrumentTransaction(telemetry, client, sends, () => transaction.call(this));
+  };
+}
+
+/** The send path of one producer, with the span attributes it caches per topic. */
+export class ProducerSends {
+  private readonly spanStarts = new BoundedCache<ReturnType<typeof startAttributes>>(1_000);
+
+  constructor(
+    private readonly telemetry: KafkaJsTelemetry,
+    private readonly client: ClientIdentity,
+  ) {}
+
+  /**
+   * Observes one send call: spans and headers before KafkaJS gets the messages, the send event
+   * once the broker answered. `parent` is the transaction's context for a transactional send.
+   */
+  observe(
+    parent: Context | undefined,
+    batches: TopicMessages[],
+    invoke: (batches: TopicMessages[]) => Promise<RecordMetadata[]>,
+  ): Promise<RecordMetadata[]> {
+    const { diag } = this.telemetry;
+    const started = performance.now();
+    let traced: TracedSend | undefined;
+    safely(diag, 'send', () => {
+      traced = this.startSpans(parent ?? context.active(), batches);
+    });
+    const sent = traced?.batches ?? batches;
+    return settle(
+      diag,
+      'send',
+      () => invoke(sent),
+      (error, metadata) => {
+        this.recordSend(sent, (performance.now() - started) / 1000, error);
+        if (traced) this.endSpans(traced, metadata, error);
+      },
+    );
+  }
+
+  /** Starts the producer spans and injects their context into copies of the messages. */
+  private startSpans(parent: Context, batches: TopicMessages[]): TracedSend {
+    const spans: MessageSpan[] = [];
+    let copied = false;
+    const sent = batches.map((batch) => {
+      const messages = this.telemetry.settings.spanPerMessage
+        ? this.spanPerMessage(parent, batch, spans)
+        : this.spanPerCall(parent, batch, spans);
+      if (messages === batch.messages) return batch;
+      copied = true;
+      return { topic: batch.topic, messages };
+    });
+    return { batches: copied ? sent : batches, spans };
+  }
+
+  /** `message` mode: a PRODUCER span per message, each message carrying its own span. */
+  private spanPerMessage(parent: Context, batch: TopicMessages, spans: MessageSpan[]): Message[] {
+    const { tracer, settings, diag } = this.telemetry;
+    const { topic, messages } = batch;
+    const name = `send ${topic}`;
+    const options = { kind: SpanKind.PRODUCER, attributes: this.spanStart(topic) };
+    let copies: Message[] | undefined;
+    let untraced: Headers | undefined;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index]!;
+      let written: Record<string, string> | undefined;
+      let recording: Span | undefined;
+      if (untraced) {
+        written = untraced.written;
+      } else {
+        const span = tracer.startSpan(name, options, parent);
+        if (span.isRecording()) {
+          recording = span;
+          setMessageAttributes(
+            span,
+            message,
+            settings.captureMessageKey,
+            settings.legacyAttributes,
+          );
+          const hook = settings.producerHook;
+          if (hook) safely(diag, 'producerHook', () => hook(span, { topic, message }));
+          written = propagationHeaders(trace.setSpan(parent, span));
+        } else if (isSpanContextValid(span.spanContext())) {
+          // Not sampled, but the context still travels so the trace stays whole downstream.
+          written = propagationHeaders(trace.setSpan(parent, span));
+        } else {
+          // No tracer provider: every span of this call is the same empty one. Messages carry
+          // only what the parent context holds (baggage, say), computed once.
+          untraced = { written: propagationHeaders(parent) };
+          written = untraced.written;
+        }
+      }
+      const sent = written ? withHeaders(message, written) : message;
+      if (recording) spans.push({ span: recording, topic, sent });
+      if (sent !== message) copies ??= messages.slice(0, index);
+      copies?.push(sent);
+    }
+    return copies ?? messages;
+  }
+
+  /** `call` mode: one PRODUCER span per topic of the call; every message carries it. */
+  private spanPerCall(parent: Context, batch: TopicMessages, spans: MessageSpan[]): Message[] {
+    const { topic, messages } = batch;
+    const span = this.telemetry.tracer.startSpan(
+      `send ${topic}`,
+      { kind: SpanKind.PRODUCER, attributes: this.spanStart(topic) },
+      parent,
+    );
+    if (span.isRecording()) {
+      setBatchSize(span, messages.length);
+      spans.push({ span, topic, sent: messages[0]! });
+    }
+    const written = propagationHeaders(trace.setSpan(parent, span));
+    return written ? messages.map((message) => withHeaders(message, written)) : messages;
+  }
+
+  private spanStart(topic: string) {
+    const clusterId = this.telemetry.clusterIds.of(
+      this.client.serverAddress,
+      this.client.serverPort,
+    );
+    return this.spanStarts.get(`${topic}\u0000${clusterId}`, () =>
+      startAttributes(
+        this.client,
+        { operation: 'send', topic, clusterId },
+        this.telemetry.settings.legacyAttributes,
+      ),
+    );
+  }
+
+  /** The send event: messages per topic and partition, bytes, and the call's duration. */
+  private recordSend(batches: TopicMessages[], seconds: number, error: unknown) {
+    const { recorder, partitionGrouping, settings } = this.telemetry;
+    const address = this.client.serverAddress;
+    for (const { topic, messages } of batches) {
+      let bytes = 0;
+      if (error === undefined) {
+        for (const message of messages) {
+          bytes += payloadSize(message.key) + payloadSize(message.value);
+        }
+      }
+      const grouping = settings.partitionOnMetrics ? partitionGrouping.get(messages) : undefined;
+      if (grouping) {
+        for (const partition in grouping) {
+          recorder.recordSent(topic, partition, grouping[partition]!.length, address, error);
+        }
+      } else {
+        recorder.recordSent(topic, undefined, messages.length, address, error);
+      }
+      if (error === undefined) recorder.recordSentBytes(topic, bytes);
+    }
+    const topic = batches.length === 1 ? batches[0]!.topic : undefined;
+    recorder.recordSendDuration(topic, address, seconds, error);
+  }
+
+  /** Fills partition, offset and cluster id from the broker's answer, then ends every span. */
+  private endSpans(traced: TracedSend, metadata: RecordMetadata[] | undefined, error: unknown) {
+    const { settings, partitionGrouping, clusterIds } = this.telemetry;
+    const legacy = settings.legacyAttributes;
+    const clusterId = clusterIds.of(this.client.serverAddress, this.client.serverPort);
+    const positions = settings.spanPerMessage
+      ? messagePositions(traced.batches, partitionGrouping, metadata)
+      : undefined;
+    for (const { span, sent } of traced.spans) {
+      if (clusterId !== undefined) setClusterId(span, clusterId, legacy);
+      const position = positions?.get(sent);
+      if (position) setPosition(span, position.partition, position.offset, legacy);
+      if (error !== undefined) failSpan(span, error);
+      span.end();
+    }
+  }
+}
+
+/** Partition and offset of each message object of a send, from KafkaJS's grouping and answer. */
+function messagePositions(
+  batches: TopicMessages[],
+  grouping: KafkaJsTelemetry['partitionGrouping'],
+  metadata: RecordMetadata[] | undefined,
+): Map<Message, { partition: string; offset: number | undefined }> {
+  const baseOffsets = new Map<string, number>();
+  for (const entry of metadata ?? []) {
+    const base = Number(entry.baseOffset ?? -1);
+    // acks=0 answers without offsets (-1): the offset is then unknown, not wrong.
+    if (base >= 0) baseOffsets.set(`${entry.topicName}\u0000${entry.partition}`, base);
+  }
+  const positions = new Map<Message, { partition: string; offset: number | undefined }>();
+  for (const { topic, messages } of batches) {
+    const perPartition = grouping.get(messages);
+    for (const partition in perPartition) {
+      const base = baseOffsets.get(`${topic}\u0000${partition}`);
+      perPartition[partition]!.forEach((message, index) =>
+        positions.set(message, {
+          partition,
+          offset: base === undefined ? undefined : base + index,
+        }),
+      );
+    }
+  }
+  return positions;
+}
+
+/** A record KafkaJS accepts: otherwise we step aside and let KafkaJS raise its own error. */
+export function isRecordShape(record: unknown): record is TopicMessages {
+  if (typeof record !== 'object' || record === null) return false;
+  const { topic, messages } = record as Partial<TopicMessages>;
+  return (
+    typeof topic === 'string' &&
+    Array.isArray(messages) &&
+    messages.every((m) => typeof m === 'object' && m !== null && m.value !== undefined)
+  );
+}
+
+/** The `topicMessages` of a `sendBatch` KafkaJS accepts. */
+export function isBatchShape(topicMessages: unknown): topicMessages is TopicMessages[] {
+  return Array.isArray(topicMessages) && topicMessages.every(isRecordShape);
+}
