@@ -54,3 +54,12 @@ function kafkaErrorName(error: unknown, depth: number): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The `error.type` of how an operation ended: undefined on success. Patches hand the recorder
+ * this name, never the thrown value itself: an application may throw a string, which must not
+ * become an attribute value.
+ */
+export function failureName(error: unknown): string | undefined {
+  return error === undefined ? undefined : errorType(error);
+}

@@ -3,7 +3,13 @@
  * when a span starts (the ones samplers may read) are built once per client, operation and topic
  * and shared; per-message attributes are set only on spans that record.
  */
-import { SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  SpanStatusCode,
+  type Attributes,
+  type Span,
+} from '@opentelemetry/api';
 import type { ClientIdentity } from './client-identity';
 import { errorType } from './error-type';
 import { keyText, payloadSize } from './message-payload';
@@ -110,6 +116,16 @@ export function setClusterId(span: Span, clusterId: string, legacy: boolean) {
 /** Sets how many messages a batch span covers. */
 export function setBatchSize(span: Span, count: number) {
   span.setAttribute(ATTR_MESSAGING_BATCH_MESSAGE_COUNT, count);
+}
+
+/**
+ * Whether a span that does not record still carries a trace context worth propagating (an
+ * unsampled span of an SDK). The no-op tracer's spans share one invalid context: checked first,
+ * by identity, since that is the common case of an application without tracing.
+ */
+export function carriesTraceContext(span: Span): boolean {
+  const spanContext = span.spanContext();
+  return spanContext !== INVALID_SPAN_CONTEXT && isSpanContextValid(spanContext);
 }
 
 /** Marks a span failed the way the semantic conventions ask: status, exception event, error.type. */

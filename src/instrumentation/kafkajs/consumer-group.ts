@@ -4,6 +4,7 @@
  * and every offset commit, automatic or explicit, at the one place KafkaJS sends them.
  */
 import type { Consumer } from 'kafkajs';
+import { failureName } from '../error-type';
 import { safely, settle } from '../settle';
 import type { ConsumerScope } from './consumer-scope';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
@@ -36,8 +37,11 @@ export function listenToGroupEvents(consumer: Consumer, scope: ConsumerScope) {
   });
   on(events.CRASH, (payload) => {
     const restart = payload.restart === true;
-    recorder.recordCrash({ group, error: payload.error, restart });
+    recorder.recordCrash({ group, error: failureName(payload.error) ?? '_OTHER', restart });
     if (!restart) recorder.forgetLag(consumer);
+  });
+  on(events.START_BATCH_PROCESS, (payload) => {
+    scope.partition(String(payload.topic), Number(payload.partition)).batchStarting = true;
   });
   on(events.END_BATCH_PROCESS, (payload) => {
     const lag = Number(payload.offsetLag);
@@ -79,7 +83,7 @@ export function offsetCommitPatch(telemetry: KafkaJsTelemetry) {
             group,
             topic: typeof only === 'string' ? only : undefined,
             durationSeconds: (performance.now() - started) / 1000,
-            error,
+            error: failureName(error),
           });
         },
       );

@@ -1,11 +1,4 @@
-import {
-  isSpanContextValid,
-  SpanKind,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
 import {
   carriesTraceFields,
@@ -18,12 +11,28 @@ import {
 import type { ClientIdentity } from '../client-identity';
 import type { ConsumerSeries } from '../recorder/consumer-series';
 import { safely } from '../settle';
-import { setMessageAttributes, setPosition, startAttributes, type SpanOperation } from '../spans';
+import {
+  carriesTraceContext,
+  setMessageAttributes,
+  setPosition,
+  type SpanOperation,
+  startAttributes,
+} from '../spans';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 
-/** What a consumer caches per topic: series per partition and span start attributes. */
+/** What a consumer tracks per partition it reads. */
+export interface PartitionState {
+  series: ConsumerSeries;
+  /**
+   * KafkaJS started a batch of this partition and no message of it reached the handler yet: the
+   * next `eachMessage` call is the batch's first, whose age is the batch's end-to-end latency.
+   */
+  batchStarting: boolean;
+}
+
+/** What a consumer caches per topic: partition states and span start attributes. */
 interface TopicState {
-  series: (ConsumerSeries | undefined)[];
+  partitions: (PartitionState | undefined)[];
   /** Span start attributes per operation, for the cluster id they were built with. */
   starts: Partial<Record<SpanOperation, Attributes>>;
   clusterId: string | undefined;
@@ -64,20 +73,21 @@ export class ConsumerScope {
     readonly group: string,
   ) {}
 
-  /** The recorder series of one partition (per topic when partitions are off metrics). */
-  series(topic: string, partition: number): ConsumerSeries {
+  /** One partition's state, with its recorder series (per topic when partitions are off metrics). */
+  partition(topic: string, partition: number): PartitionState {
     const state = this.topic(topic);
-    let series = state.series[partition];
-    if (series === undefined) {
+    let partitionState = state.partitions[partition];
+    if (partitionState === undefined) {
       const { recorder, settings } = this.telemetry;
-      series = recorder.consumer(
+      const series = recorder.consumer(
         this.group,
         topic,
         settings.partitionOnMetrics ? partition : undefined,
       );
-      state.series[partition] = series;
+      partitionState = { series, batchStarting: false };
+      state.partitions[partition] = partitionState;
     }
-    return series;
+    return partitionState;
   }
 
   /** Start attributes of a span of this consumer, cached per topic and cluster id. */
@@ -149,7 +159,7 @@ export class ConsumerScope {
       if (hook) safely(diag, 'consumerHook', () => hook(span, { topic, partition, message }));
       return { span, context: trace.setSpan(parent, span) };
     }
-    if (isSpanContextValid(span.spanContext())) {
+    if (carriesTraceContext(span)) {
       return { span: undefined, context: trace.setSpan(parent, span) };
     }
     return parent === where.parent ? NOT_PLACED : { span: undefined, context: parent };
@@ -166,7 +176,7 @@ export class ConsumerScope {
   private topic(topic: string): TopicState {
     let state = this.topics.get(topic);
     if (state === undefined) {
-      state = { series: [], starts: {}, clusterId: undefined };
+      state = { partitions: [], starts: {}, clusterId: undefined };
       this.topics.set(topic, state);
     }
     return state;

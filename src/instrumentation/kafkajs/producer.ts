@@ -3,21 +3,16 @@
  * message, or one per call), the context they inject into each message's headers, and the send
  * events the recorder counts. `sendBatch` and a transaction's sends take the same path.
  */
-import {
-  context,
-  isSpanContextValid,
-  SpanKind,
-  trace,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import type { ClientIdentity } from '../client-identity';
 import { propagationHeaders, withHeaders } from '../carrier';
 import { payloadSize } from '../message-payload';
 import { BoundedCache } from '../recorder/bounded-cache';
+import { failureName } from '../error-type';
 import { safely, settle } from '../settle';
 import {
+  carriesTraceContext,
   failSpan,
   setBatchSize,
   setClusterId,
@@ -121,7 +116,7 @@ export class ProducerSends {
       'send',
       () => invoke(sent),
       (error, metadata) => {
-        this.recordSend(sent, (performance.now() - started) / 1000, error);
+        this.recordSend(sent, (performance.now() - started) / 1000, failureName(error));
         if (traced) this.endSpans(traced, metadata, error);
       },
     );
@@ -169,7 +164,7 @@ export class ProducerSends {
           const hook = settings.producerHook;
           if (hook) safely(diag, 'producerHook', () => hook(span, { topic, message }));
           written = propagationHeaders(trace.setSpan(parent, span));
-        } else if (isSpanContextValid(span.spanContext())) {
+        } else if (carriesTraceContext(span)) {
           // Not sampled, but the context still travels so the trace stays whole downstream.
           written = propagationHeaders(trace.setSpan(parent, span));
         } else {
@@ -218,7 +213,7 @@ export class ProducerSends {
   }
 
   /** The send event: messages per topic and partition, bytes, and the call's duration. */
-  private recordSend(batches: TopicMessages[], seconds: number, error: unknown) {
+  private recordSend(batches: TopicMessages[], seconds: number, error: string | undefined) {
     const { recorder, partitionGrouping, settings } = this.telemetry;
     const address = this.client.serverAddress;
     for (const { topic, messages } of batches) {

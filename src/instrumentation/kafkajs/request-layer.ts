@@ -7,6 +7,7 @@
 import { context, SpanKind, type Span } from '@opentelemetry/api';
 import type { Producer, Consumer, Admin } from 'kafkajs';
 import { splitHostPort } from '../client-identity';
+import { failureName } from '../error-type';
 import { safely, settle } from '../settle';
 import { failSpan } from '../spans';
 import {
@@ -66,7 +67,7 @@ export function connectionSendPatch(telemetry: KafkaJsTelemetry) {
             durationSeconds: (performance.now() - started) / 1000,
             requestBytes: sizes.request >= 0 ? sizes.request : undefined,
             responseBytes: sizes.response >= 0 ? sizes.response : undefined,
-            error,
+            error: failureName(error),
           });
           if (span) {
             if (error !== undefined) failSpan(span, error);

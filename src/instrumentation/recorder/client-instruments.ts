@@ -156,7 +156,8 @@ export class ClientInstruments {
     });
     this.endToEndLatency = meter.createHistogram(METRIC_KAFKA_CONSUMER_END_TO_END_LATENCY, {
       unit: 's',
-      description: 'Time from the record timestamp to the start of its processing by the consumer.',
+      description:
+        'Age of each batch a consumer hands to the application: from its first record timestamp to the handler start.',
       advice: { explicitBucketBoundaries: END_TO_END_BUCKETS },
     });
     this.invalidTraceContext = meter.createCounter(METRIC_KAFKA_CONSUMER_INVALID_TRACE_CONTEXT, {

@@ -14,8 +14,8 @@ export interface ConsumerSeriesAttributes {
 
 /**
  * What one consumer group records for one topic-partition, handed out by the recorder once and
- * kept by the consumer's hot path: a delivered message costs two additions here, and a
- * histogram point per message for its end-to-end latency.
+ * kept by the consumer's hot path: a delivered message costs two additions here; histogram points
+ * (end-to-end latency, processing time) are per batch or per handler call, never per message.
  */
 export class ConsumerSeries {
   constructor(
@@ -31,7 +31,10 @@ export class ConsumerSeries {
     this.recorder.add(this.bytes, bytes);
   }
 
-  /** Record timestamp to handler start of one message, in seconds. */
+  /**
+   * How old a delivered batch was when the handler started on it: its first record's timestamp
+   * to handler start, in seconds.
+   */
   endToEnd(seconds: number) {
     this.recorder.instruments.endToEndLatency.record(seconds, this.attributes.perTopic);
   }
