@@ -117,7 +117,7 @@ export class ProducerSends {
       () => invoke(sent),
       (error, metadata) => {
         this.recordSend(sent, (performance.now() - started) / 1000, failureName(error));
-        if (traced) this.endSpans(traced, metadata, error);
+        if (traced && traced.spans.length > 0) this.endSpans(traced, metadata, error);
       },
     );
   }
