@@ -50,13 +50,11 @@ export function operationAttributes(fields: OperationFields): Attributes {
     [ATTR_MESSAGING_OPERATION_NAME]: fields.operation,
     [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION_TYPES[fields.operation],
   };
-  if (fields.topic !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = fields.topic;
-  if (fields.partition !== undefined) {
-    attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(fields.partition);
-  }
-  if (fields.group !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = fields.group;
-  if (fields.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = fields.serverAddress;
-  if (fields.errorType !== undefined) attributes[ATTR_ERROR_TYPE] = fields.errorType;
+  setDefined(attributes, ATTR_MESSAGING_DESTINATION_NAME, fields.topic);
+  setDefined(attributes, ATTR_MESSAGING_DESTINATION_PARTITION_ID, fields.partition?.toString());
+  setDefined(attributes, ATTR_MESSAGING_CONSUMER_GROUP_NAME, fields.group);
+  setDefined(attributes, ATTR_SERVER_ADDRESS, fields.serverAddress);
+  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
   return attributes;
 }
 
@@ -72,8 +70,8 @@ export function groupAttributes(fields: GroupFields): Attributes {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
     [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: fields.group,
   };
-  if (fields.errorType !== undefined) attributes[ATTR_ERROR_TYPE] = fields.errorType;
-  if (fields.restart !== undefined) attributes[ATTR_KAFKA_CONSUMER_RESTART] = fields.restart;
+  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
+  setDefined(attributes, ATTR_KAFKA_CONSUMER_RESTART, fields.restart);
   return attributes;
 }
 
@@ -99,9 +97,9 @@ export interface RequestFields {
 /** kafka.client.request.duration: per API, version and broker, with the error name. */
 export function requestAttributes(fields: RequestFields): Attributes {
   const attributes = requestSizeAttributes(fields);
-  if (fields.apiKey !== undefined) attributes[ATTR_KAFKA_API_KEY] = fields.apiKey;
-  if (fields.apiVersion !== undefined) attributes[ATTR_KAFKA_API_VERSION] = fields.apiVersion;
-  if (fields.errorType !== undefined) attributes[ATTR_ERROR_TYPE] = fields.errorType;
+  setDefined(attributes, ATTR_KAFKA_API_KEY, fields.apiKey);
+  setDefined(attributes, ATTR_KAFKA_API_VERSION, fields.apiVersion);
+  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
   return attributes;
 }
 
@@ -114,7 +112,7 @@ export function requestSizeAttributes(
     [ATTR_KAFKA_API_NAME]: fields.apiName,
     [ATTR_SERVER_ADDRESS]: fields.serverAddress,
   };
-  if (fields.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = fields.serverPort;
+  setDefined(attributes, ATTR_SERVER_PORT, fields.serverPort);
   return attributes;
 }
 
@@ -124,8 +122,8 @@ export function brokerAttributes(serverAddress: string, serverPort?: number, kin
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
     [ATTR_SERVER_ADDRESS]: serverAddress,
   };
-  if (serverPort !== undefined) attributes[ATTR_SERVER_PORT] = serverPort;
-  if (kind !== undefined) attributes[ATTR_KAFKA_CLIENT_KIND] = kind;
+  setDefined(attributes, ATTR_SERVER_PORT, serverPort);
+  setDefined(attributes, ATTR_KAFKA_CLIENT_KIND, kind);
   return attributes;
 }
 
@@ -135,6 +133,15 @@ export function bytesAttributes(topic: string, group?: string): Attributes {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
     [ATTR_MESSAGING_DESTINATION_NAME]: topic,
   };
-  if (group !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = group;
+  setDefined(attributes, ATTR_MESSAGING_CONSUMER_GROUP_NAME, group);
   return attributes;
+}
+
+/** Sets an attribute only when it has a value: a series never splits on an absent one. */
+function setDefined(
+  attributes: Attributes,
+  key: string,
+  value: string | number | boolean | undefined,
+) {
+  if (value !== undefined) attributes[key] = value;
 }

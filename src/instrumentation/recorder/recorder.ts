@@ -1,6 +1,6 @@
 import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
 import { BoundedCache } from './bounded-cache';
-import { ClientInstruments } from './client-instruments';
+import { createClientInstruments, type ClientInstruments } from './client-instruments';
 import { ConsumerLagTable } from './consumer-lag-table';
 import { ConsumerSeries, type ConsumerSeriesAttributes } from './consumer-series';
 import {
@@ -282,7 +282,7 @@ export class Recorder {
   }
 
   private instrumentsOn(meter: Meter): ClientInstruments {
-    return new ClientInstruments(meter, (lag: ObservableResult) => {
+    return createClientInstruments(meter, (lag: ObservableResult) => {
       this.flush();
       for (const { value, attributes } of this.lag.points()) lag.observe(value, attributes);
     });
