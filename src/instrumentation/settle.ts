@@ -21,7 +21,7 @@ export function settle<T>(
   try {
     result = invoke();
   } catch (error) {
-    report(error ?? REJECTED_WITHOUT_REASON);
+    report(reportedError(error));
     throw error;
   }
   if (!isThenable(result)) {
@@ -34,7 +34,7 @@ export function settle<T>(
       return value;
     },
     (error: unknown) => {
-      report(error ?? REJECTED_WITHOUT_REASON);
+      report(reportedError(error));
       throw error;
     },
   ) as T;
@@ -53,6 +53,11 @@ export function safely(diag: DiagLogger, what: string, work: () => void) {
 }
 
 const REJECTED_WITHOUT_REASON = new Error('rejected without a reason');
+
+/** The error a failed call reports: a rejection without a reason still reads as a failure. */
+export function reportedError(error: unknown): unknown {
+  return error ?? REJECTED_WITHOUT_REASON;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

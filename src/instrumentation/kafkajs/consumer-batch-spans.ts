@@ -78,12 +78,15 @@ export class BatchMessageSpans implements MessageContextSource {
     const message = this.messages[index];
     if (message === undefined) return undefined;
     // In a batch the poll span is the parent; each message links to its producer.
-    const placement = this.scope.placeProcess(this.topic, this.partition, message, {
-      parent: this.pollContext,
-      carried: this.carried[index]!,
-      producerAsParent: false,
+    const placement = this.scope.placeProcess(
+      this.topic,
+      this.partition,
+      message,
+      this.pollContext,
+      this.carried[index]!,
+      false,
       startTime,
-    });
+    );
     return placement.context ? placement : { span: placement.span, context: this.pollContext };
   }
 }

@@ -44,18 +44,6 @@ export interface Placement {
   context: Context | undefined;
 }
 
-/** Where a `process` span goes. */
-export interface ProcessPlacement {
-  /** The active context: the parent when the producer is linked rather than the parent. */
-  parent: Context;
-  /** What the message carries. */
-  carried: CarriedContext;
-  /** Whether the producer's span parents the `process` span (else it is linked). */
-  producerAsParent: boolean;
-  /** Epoch milliseconds; now when absent. */
-  startTime?: number;
-}
-
 const NOT_PLACED: Placement = Object.freeze({ span: undefined, context: undefined });
 
 /**
@@ -92,20 +80,23 @@ export class ConsumerScope {
 
   /** Start attributes of a span of this consumer, cached per topic and cluster id. */
   spanStart(operation: SpanOperation, topic: string | undefined): Attributes {
-    const build = () =>
-      startAttributes(
-        this.client,
-        { operation, topic, group: this.group, clusterId: this.currentClusterId() },
-        this.telemetry.settings.legacyAttributes,
-      );
-    if (topic === undefined) return build();
-    const state = this.topic(topic);
     const clusterId = this.currentClusterId();
+    if (topic === undefined) return this.buildSpanStart(operation, undefined, clusterId);
+    const state = this.topic(topic);
     if (state.clusterId !== clusterId) {
       state.clusterId = clusterId;
       state.starts = {};
     }
-    return (state.starts[operation] ??= build());
+    return (state.starts[operation] ??= this.buildSpanStart(operation, topic, clusterId));
+  }
+
+  private buildSpanStart(
+    operation: SpanOperation,
+    topic: string | undefined,
+    clusterId: string | undefined,
+  ): Attributes {
+    const scope = { operation, topic, group: this.group, clusterId };
+    return startAttributes(this.client, scope, this.telemetry.settings.legacyAttributes);
   }
 
   /**
@@ -127,20 +118,23 @@ export class ConsumerScope {
   }
 
   /**
-   * Starts the `process` span of one message: child of the producer's span (or linked to it),
-   * in a context that also holds the baggage the message carries. When nothing traces and the
-   * message carries nothing, the handler runs in the context it already had.
+   * Starts the `process` span of one message: child of the producer's span when
+   * `producerAsParent` (else of `parent`, linked to the producer), in a context that also holds
+   * the baggage the message carries. When nothing traces and the message carries nothing, the
+   * handler runs in the context it already had. `startTime` is epoch milliseconds (now if absent).
    */
   placeProcess(
     topic: string,
     partition: number,
     message: KafkaMessage,
-    where: ProcessPlacement,
+    parent: Context,
+    carried: CarriedContext,
+    producerAsParent: boolean,
+    startTime?: number,
   ): Placement {
     const { tracer, settings, diag } = this.telemetry;
-    const { carried, startTime } = where;
-    const asParent = where.producerAsParent && carried.producer !== undefined;
-    const parent = asParent ? carried.context : withCarriedBaggage(where.parent, carried.context);
+    const asParent = producerAsParent && carried.producer !== undefined;
+    const spanParent = asParent ? carried.context : withCarriedBaggage(parent, carried.context);
     const link = !asParent && carried.producer ? [{ context: carried.producer }] : undefined;
     const span = tracer.startSpan(
       `process ${topic}`,
@@ -150,19 +144,19 @@ export class ConsumerScope {
         links: link,
         startTime,
       },
-      parent,
+      spanParent,
     );
     if (span.isRecording()) {
       setPosition(span, String(partition), Number(message.offset), settings.legacyAttributes);
       setMessageAttributes(span, message, settings.captureMessageKey, settings.legacyAttributes);
       const hook = settings.consumerHook;
       if (hook) safely(diag, 'consumerHook', () => hook(span, { topic, partition, message }));
-      return { span, context: trace.setSpan(parent, span) };
+      return { span, context: trace.setSpan(spanParent, span) };
     }
     if (carriesTraceContext(span)) {
-      return { span: undefined, context: trace.setSpan(parent, span) };
+      return { span: undefined, context: trace.setSpan(spanParent, span) };
     }
-    return parent === where.parent ? NOT_PLACED : { span: undefined, context: parent };
+    return spanParent === parent ? NOT_PLACED : { span: undefined, context: spanParent };
   }
 
   private currentClusterId(): string | undefined {

@@ -17,11 +17,11 @@ import type { ClientIdentity } from '../client-identity';
 import { rememberMessageContext } from '../message-context';
 import type { ConsumerSeries } from '../recorder/consumer-series';
 import { failureName } from '../error-type';
-import { safely, settle } from '../settle';
+import { reportedError, safely, settle } from '../settle';
 import { carriesTraceContext, failSpan, setBatchSize, setPosition } from '../spans';
 import { BatchMessageSpans } from './consumer-batch-spans';
 import { listenToGroupEvents } from './consumer-group';
-import { ConsumerScope, type Placement } from './consumer-scope';
+import { ConsumerScope, type PartitionState, type Placement } from './consumer-scope';
 import { markInstrumented } from './instrumented-mark';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 
@@ -70,46 +70,75 @@ export function instrumentConsumer(
   listenToGroupEvents(consumer, scope);
 }
 
-/** `eachMessage`: a `process` span per message, the delivery and the handler's duration. */
+/**
+ * `eachMessage`: a `process` span per message, the delivery and the handler's duration. The
+ * hottest path of the package, written out rather than through `settle` to keep closures off it.
+ */
 function wrapEachMessage(scope: ConsumerScope, handler: EachMessage): EachMessage {
   const { telemetry } = scope;
-  return function instrumentedEachMessage(this: unknown, payload: EachMessagePayload) {
+  return async function instrumentedEachMessage(this: unknown, payload: EachMessagePayload) {
     if (!telemetry.isEnabled()) return handler.call(this, payload);
     const started = performance.now();
-    let series: ConsumerSeries | undefined;
+    let partition: PartitionState | undefined;
     let placement: Placement | undefined;
     try {
-      const { topic, partition, message } = payload;
-      const state = scope.partition(topic, partition);
-      series = state.series;
-      series.delivered(1, sizeOf(message.key) + sizeOf(message.value));
-      if (state.batchStarting) {
-        state.batchStarting = false;
-        recordBatchAge(series, message, Date.now());
-      }
-      const parent = context.active();
-      placement = scope.placeProcess(topic, partition, message, {
-        parent,
-        carried: scope.carried(message.headers),
-        producerAsParent: telemetry.settings.producerContextAsParent,
-      });
-      if (placement.span) rememberMessageContext(message, placement.context!);
+      partition = scope.partition(payload.topic, payload.partition);
+      placement = startMessage(scope, partition, payload);
     } catch (error) {
       telemetry.diag.error('kafka-otel: eachMessage instrumentation failed', error);
     }
     const handlerContext = placement?.context;
-    const invoke = handlerContext
-      ? () => context.with(handlerContext, handler, this, payload)
-      : () => handler.call(this, payload);
-    return settle(telemetry.diag, 'eachMessage', invoke, (error) => {
-      series?.processed((performance.now() - started) / 1000, failureName(error));
-      const span = placement?.span;
-      if (span) {
-        if (error !== undefined) failSpan(span, error);
-        span.end();
-      }
-    });
+    let value: void;
+    try {
+      value = await (handlerContext
+        ? context.with(handlerContext, handler, this, payload)
+        : handler.call(this, payload));
+    } catch (error) {
+      endMessage(telemetry, partition, placement, started, reportedError(error));
+      throw error;
+    }
+    endMessage(telemetry, partition, placement, started, undefined);
+    return value;
   };
+}
+
+/** Counts the delivery (and the batch's age, for its first message) and places the span. */
+function startMessage(
+  scope: ConsumerScope,
+  partition: PartitionState,
+  { topic, partition: id, message }: EachMessagePayload,
+): Placement {
+  const { series } = partition;
+  series.delivered(1, sizeOf(message.key) + sizeOf(message.value));
+  if (partition.batchStarting) {
+    partition.batchStarting = false;
+    recordBatchAge(series, message, Date.now());
+  }
+  const carried = scope.carried(message.headers);
+  const asParent = scope.telemetry.settings.producerContextAsParent;
+  const placement = scope.placeProcess(topic, id, message, context.active(), carried, asParent);
+  if (placement.span) rememberMessageContext(message, placement.context!);
+  return placement;
+}
+
+/** The handler settled: its duration, and the span's end. */
+function endMessage(
+  telemetry: KafkaJsTelemetry,
+  partition: PartitionState | undefined,
+  placement: Placement | undefined,
+  started: number,
+  error: unknown,
+) {
+  try {
+    partition?.series.processed((performance.now() - started) / 1000, failureName(error));
+    const span = placement?.span;
+    if (span) {
+      if (error !== undefined) failSpan(span, error);
+      span.end();
+    }
+  } catch (failure) {
+    telemetry.diag.error('kafka-otel: eachMessage instrumentation failed', failure);
+  }
 }
 
 /** `eachBatch`: a `poll` span, per-message `process` spans timed by `resolveOffset`, the delivery. */

@@ -33,7 +33,6 @@ export interface TopicMessages {
 /** A recording producer span and the message object handed to KafkaJS for it. */
 interface MessageSpan {
   span: Span;
-  topic: string;
   sent: Message;
 }
 
@@ -175,7 +174,7 @@ export class ProducerSends {
         }
       }
       const sent = written ? withHeaders(message, written) : message;
-      if (recording) spans.push({ span: recording, topic, sent });
+      if (recording) spans.push({ span: recording, sent });
       if (sent !== message) copies ??= messages.slice(0, index);
       copies?.push(sent);
     }
@@ -192,7 +191,7 @@ export class ProducerSends {
     );
     if (span.isRecording()) {
       setBatchSize(span, messages.length);
-      spans.push({ span, topic, sent: messages[0]! });
+      spans.push({ span, sent: messages[0]! });
     }
     const written = propagationHeaders(trace.setSpan(parent, span));
     return written ? messages.map((message) => withHeaders(message, written)) : messages;
@@ -239,48 +238,41 @@ export class ProducerSends {
 
   /** Fills partition, offset and cluster id from the broker's answer, then ends every span. */
   private endSpans(traced: TracedSend, metadata: RecordMetadata[] | undefined, error: unknown) {
-    const { settings, partitionGrouping, clusterIds } = this.telemetry;
+    const { settings, clusterIds } = this.telemetry;
     const legacy = settings.legacyAttributes;
+    if (settings.spanPerMessage) this.setPositions(traced, metadata);
     const clusterId = clusterIds.of(this.client.serverAddress, this.client.serverPort);
-    const positions = settings.spanPerMessage
-      ? messagePositions(traced.batches, partitionGrouping, metadata)
-      : undefined;
-    for (const { span, sent } of traced.spans) {
+    for (const { span } of traced.spans) {
       if (clusterId !== undefined) setClusterId(span, clusterId, legacy);
-      const position = positions?.get(sent);
-      if (position) setPosition(span, position.partition, position.offset, legacy);
       if (error !== undefined) failSpan(span, error);
       span.end();
     }
   }
-}
 
-/** Partition and offset of each message object of a send, from KafkaJS's grouping and answer. */
-function messagePositions(
-  batches: TopicMessages[],
-  grouping: KafkaJsTelemetry['partitionGrouping'],
-  metadata: RecordMetadata[] | undefined,
-): Map<Message, { partition: string; offset: number | undefined }> {
-  const baseOffsets = new Map<string, number>();
-  for (const entry of metadata ?? []) {
-    const base = Number(entry.baseOffset ?? -1);
-    // acks=0 answers without offsets (-1): the offset is then unknown, not wrong.
-    if (base >= 0) baseOffsets.set(`${entry.topicName}\u0000${entry.partition}`, base);
-  }
-  const positions = new Map<Message, { partition: string; offset: number | undefined }>();
-  for (const { topic, messages } of batches) {
-    const perPartition = grouping.get(messages);
-    for (const partition in perPartition) {
-      const base = baseOffsets.get(`${topic}\u0000${partition}`);
-      perPartition[partition]!.forEach((message, index) =>
-        positions.set(message, {
-          partition,
-          offset: base === undefined ? undefined : base + index,
-        }),
-      );
+  /** Partition and offset of each traced message, from KafkaJS's grouping and the answer. */
+  private setPositions(traced: TracedSend, metadata: RecordMetadata[] | undefined) {
+    const legacy = this.telemetry.settings.legacyAttributes;
+    const spanOf = new Map<Message, Span>();
+    for (const { span, sent } of traced.spans) spanOf.set(sent, span);
+    const baseOffsets = new Map<string, number>();
+    for (const entry of metadata ?? []) {
+      const base = Number(entry.baseOffset ?? -1);
+      // acks=0 answers without offsets (-1): the offset is then unknown, not wrong.
+      if (base >= 0) baseOffsets.set(`${entry.topicName}\u0000${entry.partition}`, base);
+    }
+    for (const { topic, messages } of traced.batches) {
+      const perPartition = this.telemetry.partitionGrouping.get(messages);
+      for (const partition in perPartition) {
+        const base = baseOffsets.get(`${topic}\u0000${partition}`);
+        const inPartition = perPartition[partition]!;
+        for (let index = 0; index < inPartition.length; index++) {
+          const span = spanOf.get(inPartition[index]!);
+          const offset = base === undefined ? undefined : base + index;
+          if (span) setPosition(span, partition, offset, legacy);
+        }
+      }
     }
   }
-  return positions;
 }
 
 /** A record KafkaJS accepts: otherwise we step aside and let KafkaJS raise its own error. */

@@ -43,18 +43,27 @@ export interface OperationFields {
   errorType?: string;
 }
 
-/** messaging.client.sent/consumed.messages, operation and process duration. */
-export function operationAttributes(fields: OperationFields): Attributes {
+/**
+ * messaging.client.sent/consumed.messages and messaging.process.duration, with the attributes
+ * the messaging conventions list for them (the operation type is not one of them).
+ */
+export function messagingAttributes(fields: OperationFields): Attributes {
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
     [ATTR_MESSAGING_OPERATION_NAME]: fields.operation,
-    [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION_TYPES[fields.operation],
   };
   setDefined(attributes, ATTR_MESSAGING_DESTINATION_NAME, fields.topic);
   setDefined(attributes, ATTR_MESSAGING_DESTINATION_PARTITION_ID, fields.partition?.toString());
   setDefined(attributes, ATTR_MESSAGING_CONSUMER_GROUP_NAME, fields.group);
   setDefined(attributes, ATTR_SERVER_ADDRESS, fields.serverAddress);
   setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
+  return attributes;
+}
+
+/** messaging.client.operation.duration: the same, plus the operation type. */
+export function operationAttributes(fields: OperationFields): Attributes {
+  const attributes = messagingAttributes(fields);
+  attributes[ATTR_MESSAGING_OPERATION_TYPE] = OPERATION_TYPES[fields.operation];
   return attributes;
 }
 

@@ -8,6 +8,7 @@ import {
   bytesAttributes,
   groupAttributes,
   lagAttributes,
+  messagingAttributes,
   operationAttributes,
   requestAttributes,
   requestSizeAttributes,
@@ -144,7 +145,7 @@ export class Recorder {
     const failure = recordedErrorName(error);
     const key = `sent\u0000${topic}\u0000${partition}\u0000${serverAddress}\u0000${failure}`;
     const sent = this.sums.get(key, () => {
-      const attributes = operationAttributes({
+      const attributes = messagingAttributes({
         operation: 'send',
         topic,
         partition,
@@ -193,10 +194,10 @@ export class Recorder {
       const perTopic = bytesAttributes(topic, group);
       const attributes: ConsumerSeriesAttributes = {
         perTopic,
-        processed: operationAttributes({ operation: 'process', topic, group }),
+        processed: messagingAttributes({ operation: 'process', topic, group }),
         processFailed: (failure) =>
           this.attributeSets.get(`process\u0000${group}\u0000${topic}\u0000${failure}`, () =>
-            operationAttributes({ operation: 'process', topic, group, errorType: failure }),
+            messagingAttributes({ operation: 'process', topic, group, errorType: failure }),
           ),
       };
       const messages = this.sums.get(
@@ -204,7 +205,7 @@ export class Recorder {
         () =>
           new PendingSum(
             'consumedMessages',
-            operationAttributes({ operation: 'process', topic, partition, group }),
+            messagingAttributes({ operation: 'process', topic, partition, group }),
           ),
       );
       const bytes = this.sums.get(

@@ -36,7 +36,6 @@ describe('KafkaMetrics (manual API)', () => {
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.name': 'send',
-          'messaging.operation.type': 'send',
           'messaging.destination.name': 'orders',
           'messaging.destination.partition.id': '2',
         },
@@ -46,7 +45,6 @@ describe('KafkaMetrics (manual API)', () => {
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.name': 'send',
-          'messaging.operation.type': 'send',
           'messaging.destination.name': 'orders',
           'error.type': 'NOT_LEADER_OR_FOLLOWER',
         },

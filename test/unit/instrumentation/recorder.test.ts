@@ -38,7 +38,6 @@ describe('Recorder', () => {
         attributes: {
           'messaging.system': 'kafka',
           'messaging.operation.name': 'process',
-          'messaging.operation.type': 'process',
           'messaging.destination.name': 'orders',
           'messaging.destination.partition.id': '2',
           'messaging.consumer.group.name': 'billing',
