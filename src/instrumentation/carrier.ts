@@ -47,12 +47,26 @@ export function propagationHeaders(context: Context): Record<string, string> | u
   return undefined;
 }
 
-/** A copy of `message` whose header object also holds `written`; the caller's object is untouched. */
+/**
+ * A copy of `message` whose header object also holds `written`; the caller's objects are never
+ * touched. `writtenForThisMessage`: `written` was made for this message alone and may serve as
+ * its header object when it had none.
+ */
 export function withHeaders<M extends { headers?: unknown }>(
   message: M,
   written: Record<string, string>,
+  writtenForThisMessage: boolean,
 ): M {
-  return { ...message, headers: { ...(message.headers as object | undefined), ...written } };
+  const own = message.headers as object | undefined;
+  // Object.assign, not spread: V8 gives a spread copy a shape that makes every property added
+  // to it afterwards (the producer adds its span) ten times slower.
+  const copy = Object.assign({}, message);
+  copy.headers = own
+    ? Object.assign({}, own, written)
+    : writtenForThisMessage
+      ? written
+      : Object.assign({}, written);
+  return copy;
 }
 
 /** What a consumed message carries, read through the global propagator. */

@@ -30,6 +30,13 @@ export interface TopicMessages {
   messages: Message[];
 }
 
+/**
+ * Where a traced copy keeps its span. A symbol key: KafkaJS encodes only the fields it knows, and
+ * the copy is this package's object, never the application's.
+ */
+const SPAN_OF_COPY = Symbol('kafka-otel.span');
+type TracedCopy = Message & { [SPAN_OF_COPY]?: Span };
+
 /** A recording producer span and the message object handed to KafkaJS for it. */
 interface MessageSpan {
   span: Span;
@@ -146,14 +153,12 @@ export class ProducerSends {
     let untraced: Headers | undefined;
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index]!;
-      let written: Record<string, string> | undefined;
-      let recording: Span | undefined;
+      let sent = message;
       if (untraced) {
-        written = untraced.written;
+        if (untraced.written) sent = withHeaders(message, untraced.written, false);
       } else {
         const span = tracer.startSpan(name, options, parent);
         if (span.isRecording()) {
-          recording = span;
           setMessageAttributes(
             span,
             message,
@@ -162,19 +167,25 @@ export class ProducerSends {
           );
           const hook = settings.producerHook;
           if (hook) safely(diag, 'producerHook', () => hook(span, { topic, message }));
-          written = propagationHeaders(trace.setSpan(parent, span));
+          const written = propagationHeaders(trace.setSpan(parent, span));
+          // The copy carries its span, for the broker's answer to give it partition and offset.
+          const copy: TracedCopy = written
+            ? withHeaders(message, written, true)
+            : Object.assign({}, message);
+          copy[SPAN_OF_COPY] = span;
+          sent = copy;
+          spans.push({ span, sent });
         } else if (carriesTraceContext(span)) {
           // Not sampled, but the context still travels so the trace stays whole downstream.
-          written = propagationHeaders(trace.setSpan(parent, span));
+          const written = propagationHeaders(trace.setSpan(parent, span));
+          if (written) sent = withHeaders(message, written, true);
         } else {
           // No tracer provider: every span of this call is the same empty one. Messages carry
           // only what the parent context holds (baggage, say), computed once.
           untraced = { written: propagationHeaders(parent) };
-          written = untraced.written;
+          if (untraced.written) sent = withHeaders(message, untraced.written, false);
         }
       }
-      const sent = written ? withHeaders(message, written) : message;
-      if (recording) spans.push({ span: recording, sent });
       if (sent !== message) copies ??= messages.slice(0, index);
       copies?.push(sent);
     }
@@ -194,7 +205,7 @@ export class ProducerSends {
       spans.push({ span, sent: messages[0]! });
     }
     const written = propagationHeaders(trace.setSpan(parent, span));
-    return written ? messages.map((message) => withHeaders(message, written)) : messages;
+    return written ? messages.map((message) => withHeaders(message, written, false)) : messages;
   }
 
   private spanStart(topic: string) {
@@ -252,8 +263,6 @@ export class ProducerSends {
   /** Partition and offset of each traced message, from KafkaJS's grouping and the answer. */
   private setPositions(traced: TracedSend, metadata: RecordMetadata[] | undefined) {
     const legacy = this.telemetry.settings.legacyAttributes;
-    const spanOf = new Map<Message, Span>();
-    for (const { span, sent } of traced.spans) spanOf.set(sent, span);
     const baseOffsets = new Map<string, number>();
     for (const entry of metadata ?? []) {
       const base = Number(entry.baseOffset ?? -1);
@@ -264,9 +273,9 @@ export class ProducerSends {
       const perPartition = this.telemetry.partitionGrouping.get(messages);
       for (const partition in perPartition) {
         const base = baseOffsets.get(`${topic}\u0000${partition}`);
-        const inPartition = perPartition[partition]!;
+        const inPartition = perPartition[partition]! as TracedCopy[];
         for (let index = 0; index < inPartition.length; index++) {
-          const span = spanOf.get(inPartition[index]!);
+          const span = inPartition[index]![SPAN_OF_COPY];
           const offset = base === undefined ? undefined : base + index;
           if (span) setPosition(span, partition, offset, legacy);
         }
