@@ -1,0 +1,135 @@
+import path from 'node:path';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { CLIENT_BENCH_DEFAULTS, type ClientBenchOptions } from './client/client-bench-options';
+import { SCENARIOS, VARIANTS } from './client/run-contract';
+import { UsageError } from './errors';
+import { DEFAULT_REPORT_PATH } from './paths';
+
+const d = CLIENT_BENCH_DEFAULTS;
+
+export const USAGE = `Usage: npm run bench -- <benchmark> [options]
+
+Benchmarks:
+  client      KafkaJS without telemetry, with kafka-otel (metrics only, metrics + traces) and
+              with @opentelemetry/instrumentation-kafkajs: throughput, CPU and memory of a
+              producer and of eachMessage / eachBatch consumers, each run in a fresh process
+  collector   (not written yet) the cluster collectors against their peers
+
+Options of \`client\`:
+  --messages N        Messages per run (default: ${d.messages})
+  --rounds R          Rounds; each runs every variant once, order rotated (default: ${d.rounds})
+  --size BYTES        Message value size (default: ${d.messageBytes})
+  --partitions P      Partitions of the bench topics (default: ${d.partitions})
+  --scenarios a,b     Among ${SCENARIOS.join(', ')} (default: all)
+  --variants a,b      Among ${VARIANTS.join(', ')} (default: all; ratios need bare)
+  --brokers h:p[,h:p] Use this Kafka (or set KAFKA_BROKERS); default: start or reuse the local
+                      single-node cluster 'bench' on 127.0.0.1:59092, stopped at the end only
+                      if the bench started it
+  --out PATH          Markdown report; its client section is replaced
+                      (default: docs/benchmarks.md)
+  --no-build          Use dist/ as it is instead of running \`npm run build\` first
+  --git-ref REF       Build and measure kafka-otel as committed at REF (e.g. HEAD) instead of
+                      the working tree, e.g. while src/ is in the middle of an edit
+  --cpu-prof-dir DIR  Write V8 CPU profiles of every run to DIR/<scenario>-<variant>-round<R>/
+                      (figures then include the profiler's overhead: never publish them)
+  -h, --help          Show this help
+
+Progress goes to stderr; the result tables to stdout. Exit codes: 0 ok, 1 failure (a failed
+run fails the whole bench and writes no report), 2 bad usage, 130 interrupted.
+`;
+
+export type Command = { kind: 'help' } | { kind: 'client'; options: ClientBenchOptions };
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${flag} must be an integer of at least ${min}, got '${value}'.`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T[] {
+  if (value === undefined) return [...allowed];
+  const picked = value.split(',').map((v) => v.trim());
+  for (const name of picked) {
+    if (!allowed.includes(name as T)) {
+      throw new UsageError(`--${flag}: unknown '${name}' (choose among ${allowed.join(', ')}).`);
+    }
+  }
+  // In the canonical order, without repeats: the report's tables and rotation rely on it.
+  return allowed.filter((name) => picked.includes(name));
+}
+
+function brokerList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const brokers = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0 || brokers.some((b) => !/^[^\s:]+:\d+$/.test(b))) {
+    throw new UsageError(`--brokers must be host:port[,host:port...], got '${value}'.`);
+  }
+  return brokers;
+}
+
+export function parseArgs(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        messages: { type: 'string' },
+        rounds: { type: 'string' },
+        size: { type: 'string' },
+        partitions: { type: 'string' },
+        scenarios: { type: 'string' },
+        variants: { type: 'string' },
+        brokers: { type: 'string' },
+        out: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        'git-ref': { type: 'string' },
+        'cpu-prof-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return { kind: 'help' };
+  const [benchmark, ...extra] = positionals;
+  if (benchmark === undefined) throw new UsageError('No benchmark given (client).');
+  if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
+  if (benchmark === 'collector') {
+    throw new UsageError('The collector benchmark is not written yet; only `client` runs today.');
+  }
+  if (benchmark !== 'client') throw new UsageError(`Unknown benchmark '${benchmark}'.`);
+  if (values['no-build'] && values['git-ref'] !== undefined) {
+    throw new UsageError('--git-ref builds that commit; it cannot be combined with --no-build.');
+  }
+  return {
+    kind: 'client',
+    options: {
+      messages: integer('messages', values.messages, d.messages, 1),
+      rounds: integer('rounds', values.rounds, d.rounds, 1),
+      messageBytes: integer('size', values.size, d.messageBytes, 0),
+      partitions: integer('partitions', values.partitions, d.partitions, 1),
+      sendSize: d.sendSize,
+      scenarios: oneOf('scenarios', values.scenarios, SCENARIOS),
+      variants: oneOf('variants', values.variants, VARIANTS),
+      brokers: brokerList(values.brokers),
+      out: values.out === undefined ? DEFAULT_REPORT_PATH : path.resolve(values.out),
+      build: !values['no-build'],
+      gitRef: values['git-ref'],
+      cpuProfileDir:
+        values['cpu-prof-dir'] === undefined ? undefined : path.resolve(values['cpu-prof-dir']),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench -- <client|collector> [options]`: kafka-otel side by side with no telemetry and
+ * with its peers. Progress goes to stderr; stdout carries only the result tables, and the full
+ * report goes to docs/benchmarks.md (or --out).
+ */
+import path from 'node:path';
+import { LocalKafkaError } from '../scripts/local-kafka';
+import { InterruptedError as LocalKafkaInterruptedError } from '../scripts/local-kafka/errors';
+import { runInterruptibleCli } from '../scripts/interruptible-cli';
+import { parseArgs, USAGE, type Command } from './args';
+import { runClientBench } from './client/client-bench';
+import { renderClientReport, renderSummaryTables } from './client/markdown-report';
+import { BenchError, InterruptedError } from './errors';
+import { REPO_ROOT } from './paths';
+import { writeReportSection } from './report-file';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function run(command: Command, signal: AbortSignal): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE);
+      return 0;
+    case 'client': {
+      const report = await runClientBench(command.options, signal, log);
+      process.stdout.write(`${renderSummaryTables(report)}\n`);
+      await writeReportSection(command.options.out, 'client', renderClientReport(report));
+      const relative = path.relative(REPO_ROOT, command.options.out);
+      log(`Report written to ${relative.startsWith('..') ? command.options.out : relative}.`);
+      return 0;
+    }
+  }
+}
+
+void runInterruptibleCli(
+  (signal) => run(parseArgs(process.argv.slice(2)), signal),
+  (error) => {
+    if (error instanceof BenchError) {
+      return {
+        message: error.message,
+        exitCode: error.exitCode,
+        interrupted: error instanceof InterruptedError,
+      };
+    }
+    if (error instanceof LocalKafkaError) {
+      return {
+        message: `Local Kafka: ${error.message}`,
+        exitCode: error.exitCode,
+        interrupted: error instanceof LocalKafkaInterruptedError,
+      };
+    }
+    return undefined;
+  },
+  log,
+);
