@@ -52,6 +52,7 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
 
   constructor(config: KafkaJsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    readPackageVersionsOnce(this);
   }
 
   override setConfig(config: KafkaJsInstrumentationConfig = {}) {
@@ -156,6 +157,25 @@ export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumen
     if (isWrapped(target[name])) this._unwrap(target, name);
     this._wrap(target, name, wrapper);
   }
+}
+
+/**
+ * KafkaJS requires its protocol modules lazily, several for every request it sends, and the
+ * instrumentation base class reads the package's package.json on each such require to learn its
+ * version: a file read and a JSON parse per request, measured at a few percent of a producer's
+ * CPU. A package's version does not change while the process runs, so it is read once per
+ * directory. (A base class without this method simply keeps its own behaviour.)
+ */
+function readPackageVersionsOnce(instrumentation: object) {
+  type VersionReader = (baseDir: string) => string | undefined;
+  const target = instrumentation as { _extractPackageVersion?: VersionReader };
+  const read = target._extractPackageVersion;
+  if (typeof read !== 'function') return;
+  const versions = new Map<string, string | undefined>();
+  target._extractPackageVersion = function packageVersionReadOnce(this: unknown, baseDir) {
+    if (!versions.has(baseDir)) versions.set(baseDir, read.call(this, baseDir));
+    return versions.get(baseDir);
+  };
 }
 
 /** `connectionPoolBuilder(options)` is called once per client with its id and brokers. */
