@@ -3,7 +3,14 @@
  * message, or one per call), the context they inject into each message's headers, and the send
  * events the recorder counts. `sendBatch` and a transaction's sends take the same path.
  */
-import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import type { ClientIdentity } from '../client-identity';
 import { propagationHeaders, withHeaders } from '../carrier';
@@ -52,6 +59,8 @@ interface Headers {
 interface TracedSend {
   batches: TopicMessages[];
   spans: MessageSpan[];
+  /** The cluster id the spans started with; learned later, it is set when they end. */
+  clusterId: string | undefined;
 }
 
 /**
@@ -94,7 +103,7 @@ export function instrumentProducer(
 
 /** The send path of one producer, with the span attributes it caches per topic. */
 export class ProducerSends {
-  private readonly spanStarts = new BoundedCache<ReturnType<typeof startAttributes>>(1_000);
+  private readonly spanStarts = new BoundedCache<Attributes>(1_000);
 
   constructor(
     private readonly telemetry: KafkaJsTelemetry,
@@ -131,24 +140,31 @@ export class ProducerSends {
   /** Starts the producer spans and injects their context into copies of the messages. */
   private startSpans(parent: Context, batches: TopicMessages[]): TracedSend {
     const spans: MessageSpan[] = [];
+    const clusterId = this.clusterId();
     let copied = false;
     const sent = batches.map((batch) => {
+      const start = this.spanStart(batch.topic, clusterId);
       const messages = this.telemetry.settings.spanPerMessage
-        ? this.spanPerMessage(parent, batch, spans)
-        : this.spanPerCall(parent, batch, spans);
+        ? this.spanPerMessage(parent, batch, start, spans)
+        : this.spanPerCall(parent, batch, start, spans);
       if (messages === batch.messages) return batch;
       copied = true;
       return { topic: batch.topic, messages };
     });
-    return { batches: copied ? sent : batches, spans };
+    return { batches: copied ? sent : batches, spans, clusterId };
   }
 
   /** `message` mode: a PRODUCER span per message, each message carrying its own span. */
-  private spanPerMessage(parent: Context, batch: TopicMessages, spans: MessageSpan[]): Message[] {
+  private spanPerMessage(
+    parent: Context,
+    batch: TopicMessages,
+    start: Attributes,
+    spans: MessageSpan[],
+  ): Message[] {
     const { tracer, settings, diag } = this.telemetry;
     const { topic, messages } = batch;
     const name = `send ${topic}`;
-    const options = { kind: SpanKind.PRODUCER, attributes: this.spanStart(topic) };
+    const options = { kind: SpanKind.PRODUCER, attributes: start };
     let copies: Message[] | undefined;
     let untraced: Headers | undefined;
     for (let index = 0; index < messages.length; index++) {
@@ -193,11 +209,16 @@ export class ProducerSends {
   }
 
   /** `call` mode: one PRODUCER span per topic of the call; every message carries it. */
-  private spanPerCall(parent: Context, batch: TopicMessages, spans: MessageSpan[]): Message[] {
+  private spanPerCall(
+    parent: Context,
+    batch: TopicMessages,
+    start: Attributes,
+    spans: MessageSpan[],
+  ): Message[] {
     const { topic, messages } = batch;
     const span = this.telemetry.tracer.startSpan(
       `send ${topic}`,
-      { kind: SpanKind.PRODUCER, attributes: this.spanStart(topic) },
+      { kind: SpanKind.PRODUCER, attributes: start },
       parent,
     );
     if (span.isRecording()) {
@@ -208,11 +229,8 @@ export class ProducerSends {
     return written ? messages.map((message) => withHeaders(message, written, false)) : messages;
   }
 
-  private spanStart(topic: string) {
-    const clusterId = this.telemetry.clusterIds.of(
-      this.client.serverAddress,
-      this.client.serverPort,
-    );
+  /** Start attributes of this producer's spans on `topic`, cached per topic and cluster id. */
+  private spanStart(topic: string, clusterId: string | undefined) {
     return this.spanStarts.get(`${topic}\u0000${clusterId}`, () =>
       startAttributes(
         this.client,
@@ -220,6 +238,10 @@ export class ProducerSends {
         this.telemetry.settings.legacyAttributes,
       ),
     );
+  }
+
+  private clusterId(): string | undefined {
+    return this.telemetry.clusterIds.of(this.client.serverAddress, this.client.serverPort);
   }
 
   /** The send event: messages per topic and partition, bytes, and the call's duration. */
@@ -247,12 +269,12 @@ export class ProducerSends {
     recorder.recordSendDuration(topic, address, seconds, error);
   }
 
-  /** Fills partition, offset and cluster id from the broker's answer, then ends every span. */
+  /** Fills partition, offset (and a cluster id learned meanwhile), then ends every span. */
   private endSpans(traced: TracedSend, metadata: RecordMetadata[] | undefined, error: unknown) {
-    const { settings, clusterIds } = this.telemetry;
+    const { settings } = this.telemetry;
     const legacy = settings.legacyAttributes;
     if (settings.spanPerMessage) this.setPositions(traced, metadata);
-    const clusterId = clusterIds.of(this.client.serverAddress, this.client.serverPort);
+    const clusterId = traced.clusterId === undefined ? this.clusterId() : undefined;
     for (const { span } of traced.spans) {
       if (clusterId !== undefined) setClusterId(span, clusterId, legacy);
       if (error !== undefined) failSpan(span, error);
