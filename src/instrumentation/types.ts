@@ -20,9 +20,9 @@ export interface ConsumerHookInfo {
   message: KafkaMessage;
 }
 
-/** Called with the span of a produced message, before it is sent. Errors are logged, never thrown. */
+/** Called with the recording span of a produced message, before it is sent. Errors are logged, never thrown. */
 export type ProducerHook = (span: Span, info: ProducerHookInfo) => void;
-/** Called with the span of a consumed message, before the handler runs. Errors are logged, never thrown. */
+/** Called with the recording span of a consumed message, before the handler runs. Errors are logged, never thrown. */
 export type ConsumerHook = (span: Span, info: ConsumerHookInfo) => void;
 
 /** How a `process` span relates to the producer's context carried in the message headers. */
