@@ -44,11 +44,11 @@ const SUPPORTED_VERSIONS = ['>=2.0.0 <3'];
  * wrappers pass straight through.
  */
 export class KafkaJsInstrumentation extends InstrumentationBase<KafkaJsInstrumentationConfig> {
-  // `declare`: set from the base constructor (setConfig, _updateMetricInstruments), which runs
-  // before field initialisers would; an initialiser here would wipe them again.
+  // `declare`: set from the base constructor (setConfig, _updateMetricInstruments, init), which
+  // runs before field initialisers would; an initialiser here would wipe them again.
   declare private _settings: InstrumentationSettings;
   declare private _recorder: Recorder | undefined;
-  private _telemetry: KafkaJsTelemetry | undefined;
+  declare private _telemetry: KafkaJsTelemetry | undefined;
 
   constructor(config: KafkaJsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
