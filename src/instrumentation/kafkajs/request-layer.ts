@@ -10,16 +10,8 @@ import { splitHostPort } from '../client-identity';
 import { failureName } from '../error-type';
 import { safely, settle } from '../settle';
 import { failSpan } from '../spans';
-import {
-  ATTR_KAFKA_API_KEY,
-  ATTR_KAFKA_API_NAME,
-  ATTR_KAFKA_API_VERSION,
-  ATTR_MESSAGING_CLIENT_ID,
-  ATTR_MESSAGING_SYSTEM,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  MESSAGING_SYSTEM_KAFKA,
-} from '../semconv';
+import { requestAttributes } from '../recorder/metric-attributes';
+import { ATTR_MESSAGING_CLIENT_ID } from '../semconv';
 import type { ConnectionSendArgs, KafkaConnection } from './kafkajs-internals';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 
@@ -112,25 +104,23 @@ function measuredArgs(
   };
 }
 
+/** The request's CLIENT span: the attributes of its duration metric, and the client id. */
 function startRequestSpan(
   telemetry: KafkaJsTelemetry,
   connection: KafkaConnection,
   { request }: ConnectionSendArgs,
 ): Span {
+  const attributes = requestAttributes({
+    apiName: request.apiName,
+    apiKey: request.apiKey,
+    apiVersion: request.apiVersion,
+    serverAddress: connection.host,
+    serverPort: connection.port,
+  });
+  attributes[ATTR_MESSAGING_CLIENT_ID] = connection.clientId;
   return telemetry.tracer.startSpan(
     request.apiName,
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-        [ATTR_KAFKA_API_NAME]: request.apiName,
-        [ATTR_KAFKA_API_KEY]: request.apiKey,
-        [ATTR_KAFKA_API_VERSION]: request.apiVersion,
-        [ATTR_MESSAGING_CLIENT_ID]: connection.clientId,
-        [ATTR_SERVER_ADDRESS]: connection.host,
-        [ATTR_SERVER_PORT]: connection.port,
-      },
-    },
+    { kind: SpanKind.CLIENT, attributes },
     context.active(),
   );
 }

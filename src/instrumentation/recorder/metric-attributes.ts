@@ -48,16 +48,14 @@ export interface OperationFields {
  * the messaging conventions list for them (the operation type is not one of them).
  */
 export function messagingAttributes(fields: OperationFields): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+  return kafkaAttributes({
     [ATTR_MESSAGING_OPERATION_NAME]: fields.operation,
-  };
-  setDefined(attributes, ATTR_MESSAGING_DESTINATION_NAME, fields.topic);
-  setDefined(attributes, ATTR_MESSAGING_DESTINATION_PARTITION_ID, fields.partition?.toString());
-  setDefined(attributes, ATTR_MESSAGING_CONSUMER_GROUP_NAME, fields.group);
-  setDefined(attributes, ATTR_SERVER_ADDRESS, fields.serverAddress);
-  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
-  return attributes;
+    [ATTR_MESSAGING_DESTINATION_NAME]: fields.topic,
+    [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: fields.partition?.toString(),
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: fields.group,
+    [ATTR_SERVER_ADDRESS]: fields.serverAddress,
+    [ATTR_ERROR_TYPE]: fields.errorType,
+  });
 }
 
 /** messaging.client.operation.duration: the same, plus the operation type. */
@@ -67,31 +65,22 @@ export function operationAttributes(fields: OperationFields): Attributes {
   return attributes;
 }
 
-export interface GroupFields {
-  group: string;
-  errorType?: string;
-  restart?: boolean;
-}
-
 /** Consumer group metrics: rebalances, join duration, commits, crashes, assigned partitions. */
-export function groupAttributes(fields: GroupFields): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
-    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: fields.group,
-  };
-  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
-  setDefined(attributes, ATTR_KAFKA_CONSUMER_RESTART, fields.restart);
-  return attributes;
+export function groupAttributes(group: string, errorType?: string, restart?: boolean): Attributes {
+  return kafkaAttributes({
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: group,
+    [ATTR_ERROR_TYPE]: errorType,
+    [ATTR_KAFKA_CONSUMER_RESTART]: restart,
+  });
 }
 
 /** kafka.consumer.lag: one series per group, topic and partition. */
 export function lagAttributes(group: string, topic: string, partition: number): Attributes {
-  return {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+  return kafkaAttributes({
     [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: group,
     [ATTR_MESSAGING_DESTINATION_NAME]: topic,
     [ATTR_MESSAGING_DESTINATION_PARTITION_ID]: String(partition),
-  };
+  });
 }
 
 export interface RequestFields {
@@ -105,52 +94,52 @@ export interface RequestFields {
 
 /** kafka.client.request.duration: per API, version and broker, with the error name. */
 export function requestAttributes(fields: RequestFields): Attributes {
-  const attributes = requestSizeAttributes(fields);
-  setDefined(attributes, ATTR_KAFKA_API_KEY, fields.apiKey);
-  setDefined(attributes, ATTR_KAFKA_API_VERSION, fields.apiVersion);
-  setDefined(attributes, ATTR_ERROR_TYPE, fields.errorType);
-  return attributes;
+  return addDefined(requestSizeAttributes(fields), {
+    [ATTR_KAFKA_API_KEY]: fields.apiKey,
+    [ATTR_KAFKA_API_VERSION]: fields.apiVersion,
+    [ATTR_ERROR_TYPE]: fields.errorType,
+  });
 }
 
 /** Request and response sizes and timeouts: per API and broker only, to keep histograms few. */
 export function requestSizeAttributes(
   fields: Pick<RequestFields, 'apiName' | 'serverAddress' | 'serverPort'>,
 ): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+  return kafkaAttributes({
     [ATTR_KAFKA_API_NAME]: fields.apiName,
     [ATTR_SERVER_ADDRESS]: fields.serverAddress,
-  };
-  setDefined(attributes, ATTR_SERVER_PORT, fields.serverPort);
-  return attributes;
+    [ATTR_SERVER_PORT]: fields.serverPort,
+  });
 }
 
 /** kafka.client.connections and the request queue gauge: per broker (and client kind). */
 export function brokerAttributes(serverAddress: string, serverPort?: number, kind?: string) {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+  return kafkaAttributes({
     [ATTR_SERVER_ADDRESS]: serverAddress,
-  };
-  setDefined(attributes, ATTR_SERVER_PORT, serverPort);
-  setDefined(attributes, ATTR_KAFKA_CLIENT_KIND, kind);
-  return attributes;
+    [ATTR_SERVER_PORT]: serverPort,
+    [ATTR_KAFKA_CLIENT_KIND]: kind,
+  });
 }
 
 /** Byte counters: per topic (and group for consumed bytes). */
 export function bytesAttributes(topic: string, group?: string): Attributes {
-  const attributes: Attributes = {
-    [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA,
+  return kafkaAttributes({
     [ATTR_MESSAGING_DESTINATION_NAME]: topic,
-  };
-  setDefined(attributes, ATTR_MESSAGING_CONSUMER_GROUP_NAME, group);
-  return attributes;
+    [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: group,
+  });
 }
 
-/** Sets an attribute only when it has a value: a series never splits on an absent one. */
-function setDefined(
-  attributes: Attributes,
-  key: string,
-  value: string | number | boolean | undefined,
-) {
-  if (value !== undefined) attributes[key] = value;
+/** `messaging.system`=kafka and the given attributes, in that order. */
+function kafkaAttributes(values: AttributeValues): Attributes {
+  return addDefined({ [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_KAFKA }, values);
+}
+
+type AttributeValues = Record<string, string | number | boolean | undefined>;
+
+/** Adds the attributes that have a value: a series never splits on an absent attribute. */
+function addDefined(attributes: Attributes, values: AttributeValues): Attributes {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) attributes[key] = value;
+  }
+  return attributes;
 }

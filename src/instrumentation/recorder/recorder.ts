@@ -291,7 +291,7 @@ export class Recorder {
 
   private groupAttributes(group: string, failure: string | undefined, restart?: boolean) {
     return this.attributeSets.get(`group\u0000${group}\u0000${failure}\u0000${restart}`, () =>
-      groupAttributes({ group, errorType: failure, restart }),
+      groupAttributes(group, failure, restart),
     );
   }
 
