@@ -162,17 +162,22 @@ function expectChildOfSend(
   return send!;
 }
 
+/** Under `propagator`, sends two messages in one call and consumes them with `eachMessage`. */
+function sendTwoAndConsume(topic: string, propagator: TextMapPropagator): Promise<Delivery[]> {
+  return withGlobalPropagator(propagator, async () => {
+    await send(topic, [
+      { key: 'a', value: 'first' },
+      { key: 'b', value: 'second' },
+    ]);
+    return consumeEachMessage(topic, 2);
+  });
+}
+
 describe('context propagation through Kafka with the global propagator', () => {
   it('B3 multi-header: the message carries x-b3-* headers and the process span is the child of its send span', async () => {
     const topic = await createTopic(1, 'b3');
     const b3 = new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
-    const deliveries = await withGlobalPropagator(b3, async () => {
-      await send(topic, [
-        { key: 'a', value: 'first' },
-        { key: 'b', value: 'second' },
-      ]);
-      return consumeEachMessage(topic, 2);
-    });
+    const deliveries = await sendTwoAndConsume(topic, b3);
 
     const { sends, processes } = spansOf(topic, 2);
     expect(deliveries.map((d) => d.offset)).toEqual(['0', '1']);
@@ -189,13 +194,7 @@ describe('context propagation through Kafka with the global propagator', () => {
 
   it('a custom one-header propagator (x-my-trace): the process span is the child of its send span', async () => {
     const topic = await createTopic(1, 'custom-propagator');
-    const deliveries = await withGlobalPropagator(new MyTracePropagator(), async () => {
-      await send(topic, [
-        { key: 'a', value: 'first' },
-        { key: 'b', value: 'second' },
-      ]);
-      return consumeEachMessage(topic, 2);
-    });
+    const deliveries = await sendTwoAndConsume(topic, new MyTracePropagator());
 
     const { sends, processes } = spansOf(topic, 2);
     expect(deliveries.map((d) => d.offset)).toEqual(['0', '1']);
