@@ -35,12 +35,12 @@ async function main() {
   // KafkaJS logs its own retries (a fresh broker has no group coordinator for a moment);
   // the demo reports real failures itself.
   const kafka = new Kafka({ clientId: 'payments-demo', brokers, logLevel: logLevel.NOTHING });
-  // Cluster-level gauges from the same process, read from one snapshot per collection.
+  // Cluster-level metrics from the same process, one snapshot per collection.
   const collector = new KafkaClusterCollector({
     brokers,
-    meterProvider: telemetry.meterProvider,
     topics: [TOPIC],
   }).start();
+  telemetry.exportCluster(collector);
 
   try {
     await ensureTopic(kafka);

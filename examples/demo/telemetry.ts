@@ -8,17 +8,19 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { KafkaJsInstrumentation } from 'kafka-otel';
+import { KafkaJsInstrumentation, type KafkaClusterCollector } from 'kafka-otel';
 
 export interface DemoTelemetry {
   spans: InMemorySpanExporter;
   meterProvider: MeterProvider;
+  /** Exports the cluster collector's metrics on the same endpoint from now on. */
+  exportCluster(collector: KafkaClusterCollector): void;
   metricsUrl: string;
   shutdown(): Promise<void>;
 }
@@ -30,7 +32,23 @@ export function startTelemetry(prometheusPort: number): DemoTelemetry {
     resource,
     spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
-  const prometheus = new PrometheusExporter({ host: '127.0.0.1', port: prometheusPort });
+  // An application that knows its brokers at startup passes its KafkaClusterCollector here
+  // directly (metricProducers: [collector]); the demo learns them only once the local Kafka it
+  // starts is up, after telemetry must already run, so the collector is plugged in later.
+  const cluster: { collector?: KafkaClusterCollector } = {};
+  const clusterMetrics: MetricProducer = {
+    collect: () =>
+      cluster.collector?.collect() ??
+      Promise.resolve({
+        resourceMetrics: { resource, scopeMetrics: [] },
+        errors: [],
+      }),
+  };
+  const prometheus = new PrometheusExporter({
+    host: '127.0.0.1',
+    port: prometheusPort,
+    metricProducers: [clusterMetrics],
+  });
   const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
 
   const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -46,6 +64,9 @@ export function startTelemetry(prometheusPort: number): DemoTelemetry {
   return {
     spans,
     meterProvider,
+    exportCluster: (collector) => {
+      cluster.collector = collector;
+    },
     metricsUrl: `http://127.0.0.1:${prometheusPort}/metrics`,
     async shutdown() {
       instrumentation.disable();

@@ -36,7 +36,9 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
     logLevel: diagLevel(io.env.OTEL_LOG_LEVEL),
     suppressOverrideMessage: true,
   });
-  const { reader, endpoint } = createReader(config);
+  // The reader exports the collector's metrics: it takes the collector as a metric producer.
+  const collector = new KafkaClusterCollector(config.collector);
+  const { reader, endpoint } = createReader(config, collector);
   const meterProvider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': io.env.OTEL_SERVICE_NAME?.trim() || PACKAGE_NAME,
@@ -44,7 +46,7 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
     }),
     readers: [reader],
   });
-  const collector = new KafkaClusterCollector({ ...config.collector, meterProvider }).start();
+  collector.start();
   const stop = async () => {
     const steps = Promise.all([meterProvider.shutdown(), endpoint?.close()]).then(() =>
       collector.stop(),
@@ -73,16 +75,24 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
   return 0;
 }
 
-function createReader(config: CollectConfig): {
+function createReader(
+  config: CollectConfig,
+  collector: KafkaClusterCollector,
+): {
   reader: IMetricReader;
   endpoint?: PrometheusEndpoint;
 } {
   const { output } = config;
   if (output.kind === 'prometheus') {
-    const endpoint = servePrometheus({ host: output.host, port: output.port });
+    const endpoint = servePrometheus({
+      host: output.host,
+      port: output.port,
+      metricProducers: [collector],
+    });
     return { reader: endpoint.reader, endpoint };
   }
   const reader = new PeriodicExportingMetricReader({
+    metricProducers: [collector],
     exporter: createOtlpMetricExporter(output),
     exportIntervalMillis: config.intervalMs,
     exportTimeoutMillis: Math.min(config.intervalMs, 30_000),

@@ -1,17 +1,19 @@
 /**
  * Runs `work` over `items` with at most `limit` calls in flight, keeping result order. Group
  * requests go to a handful of coordinators; bounding them keeps one snapshot from opening a
- * burst of hundreds of requests against a busy cluster.
+ * burst of hundreds of requests against a busy cluster. Once `signal` fires no new call starts
+ * (their results are left undefined): past the deadline nobody would read them.
  */
 export async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,
+  signal: AbortSignal,
   work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
+): Promise<(R | undefined)[]> {
+  const results = new Array<R | undefined>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal.aborted) {
       const index = next++;
       results[index] = await work(items[index]!);
     }

@@ -1,136 +1,145 @@
 /**
- * One picture of the cluster, taken once per collection cycle; every gauge reads from it.
- * Values that could not be fetched are absent (undefined), never guessed: a gauge then skips
- * the series rather than report a wrong number, and `complete` says the snapshot has gaps.
+ * One picture of the cluster, taken once per collection cycle; every exported series is read
+ * from it. Values that could not be fetched are absent (undefined), never guessed: the series is
+ * then not exported rather than reported wrong, and `complete` says the snapshot has gaps.
+ * A snapshot is frozen when it is handed out: nothing changes it afterwards, so every reader of
+ * one cycle exports the same numbers.
  */
 
 /** A phase of snapshot taking, the `phase` attribute of kafka.collector.scrape.errors. */
 export type SnapshotPhase =
-  | 'metadata'
-  | 'offsets'
-  | 'configs'
-  | 'log_dirs'
-  | 'quorum'
-  | 'groups'
-  | 'group_offsets'
-  | 'timeout';
+  'metadata' | 'offsets' | 'configs' | 'log_dirs' | 'quorum' | 'groups' | 'group_offsets';
 
 export interface SnapshotError {
-  phase: SnapshotPhase;
+  readonly phase: SnapshotPhase;
   /** The broker the failed request went to, when there was one. */
-  broker?: number;
-  message: string;
+  readonly broker?: number;
+  readonly message: string;
 }
 
 export interface BrokerSnapshot {
-  nodeId: number;
-  host: string;
-  port: number;
-  rack?: string;
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+  readonly rack?: string;
 }
 
 export interface PartitionSnapshot {
-  partition: number;
+  readonly partition: number;
   /** Kafka error code of the partition in Metadata (0 when healthy). */
-  errorCode: number;
+  readonly errorCode: number;
   /** Leader broker id, -1 when the partition has no leader (offline). */
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  offlineReplicas: number[];
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly offlineReplicas: readonly number[];
   /** Log start offset; undefined when the leader did not answer. */
-  oldestOffset?: number;
+  readonly oldestOffset?: number;
   /** Log end offset (the next offset to be written); undefined when unknown. */
-  currentOffset?: number;
-  /** Bytes on disk per broker holding a replica (DescribeLogDirs). */
-  sizeByBroker: Map<number, number>;
+  readonly currentOffset?: number;
+  /** Bytes on disk of each replica, per broker holding one (DescribeLogDirs); empty when unknown. */
+  readonly replicaSizes: readonly ReplicaSize[];
+}
+
+export interface ReplicaSize {
+  readonly broker: number;
+  readonly bytes: number;
 }
 
 export interface TopicSnapshot {
-  name: string;
-  internal: boolean;
+  readonly name: string;
+  readonly internal: boolean;
   /** Kafka error code of the topic in Metadata (0 when healthy). */
-  errorCode: number;
-  partitions: PartitionSnapshot[];
+  readonly errorCode: number;
+  readonly partitions: readonly PartitionSnapshot[];
   /** The topic's min.insync.replicas, when DescribeConfigs answered. */
-  minInsyncReplicas?: number;
+  readonly minInsyncReplicas?: number;
 }
 
 export interface LogDirSnapshot {
-  broker: number;
-  path: string;
-  errorCode: number;
+  readonly broker: number;
+  readonly path: string;
+  readonly errorCode: number;
   /** Sum of the partition sizes in this directory. */
-  bytes: number;
+  readonly bytes: number;
   /** Volume capacity and free space (DescribeLogDirs v4+); undefined when unknown (-1). */
-  totalBytes?: number;
-  usableBytes?: number;
+  readonly totalBytes?: number;
+  readonly usableBytes?: number;
 }
 
 export interface QuorumVoterSnapshot {
-  replicaId: number;
-  logEndOffset: number;
+  readonly replicaId: number;
+  readonly logEndOffset: number;
   /** Epoch ms of the voter's last fetch as the leader saw it; undefined when unknown (-1). */
-  lastFetchTimestamp?: number;
+  readonly lastFetchTimestamp?: number;
 }
 
 export interface QuorumSnapshot {
-  leaderId: number;
-  leaderEpoch: number;
-  highWatermark: number;
-  voters: QuorumVoterSnapshot[];
-  observers: QuorumVoterSnapshot[];
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  /**
+   * Epoch ms when this collector first saw the current leader epoch: the epoch began no later.
+   * A voter the leader has no fetch time for has been out of touch at least since then.
+   */
+  readonly epochSeenAt?: number;
+  readonly highWatermark: number;
+  readonly voters: readonly QuorumVoterSnapshot[];
+  readonly observers: readonly QuorumVoterSnapshot[];
 }
 
 export interface GroupPartitionSnapshot {
-  topic: string;
-  partition: number;
+  readonly topic: string;
+  readonly partition: number;
   /** The committed offset; undefined when the group has none for this partition. */
-  committedOffset?: number;
+  readonly committedOffset?: number;
   /** currentOffset - committedOffset, clamped at 0; undefined when either is unknown. */
-  lag?: number;
+  readonly lag?: number;
   /** Seconds since the committed offset was the log end (interpolated); undefined when unknown. */
-  timeLagSeconds?: number;
+  readonly timeLagSeconds?: number;
 }
 
 export type { LagStatus as LagStatusName } from './lag/lag-status';
 import type { LagStatus as LagStatusName } from './lag/lag-status';
 
 export interface GroupSnapshot {
-  groupId: string;
+  readonly groupId: string;
   /** Classic group state (Stable, Empty, PreparingRebalance, CompletingRebalance, Dead) or the KIP-848 one. */
-  state: string;
-  protocolType: string;
-  members: number;
-  coordinator?: number;
-  partitions: GroupPartitionSnapshot[];
+  readonly state: string;
+  readonly protocolType: string;
+  readonly members: number;
+  readonly coordinator?: number;
+  readonly partitions: readonly GroupPartitionSnapshot[];
   /** True when every partition's offsets are known: only then are sums exported. */
-  offsetsComplete: boolean;
+  readonly offsetsComplete: boolean;
   /** Lag status by the sliding-window rules; undefined until enough observations exist. */
-  status?: LagStatusName;
+  readonly status?: LagStatusName;
 }
 
 export interface ClusterSnapshot {
   /** Epoch ms when the snapshot was started. */
-  takenAt: number;
-  durationSeconds: number;
+  readonly takenAt: number;
+  readonly durationSeconds: number;
   /** False when any phase failed, timed out, or Metadata was missing. */
-  complete: boolean;
-  errors: SnapshotError[];
-  clusterId?: string;
-  controllerId?: number;
-  brokers: BrokerSnapshot[];
-  topics: TopicSnapshot[];
-  logDirs: LogDirSnapshot[];
-  quorum?: QuorumSnapshot;
-  groups: GroupSnapshot[];
+  readonly complete: boolean;
+  readonly errors: readonly SnapshotError[];
+  readonly clusterId?: string;
+  readonly controllerId?: number;
+  readonly brokers: readonly BrokerSnapshot[];
+  readonly topics: readonly TopicSnapshot[];
+  readonly logDirs: readonly LogDirSnapshot[];
+  readonly quorum?: QuorumSnapshot;
+  readonly groups: readonly GroupSnapshot[];
 }
 
 /** The snapshot of a cluster that could not be reached at all. */
-export function emptySnapshot(takenAt: number, errors: SnapshotError[]): ClusterSnapshot {
+export function emptySnapshot(
+  takenAt: number,
+  durationSeconds: number,
+  errors: readonly SnapshotError[],
+): ClusterSnapshot {
   return {
     takenAt,
-    durationSeconds: 0,
+    durationSeconds,
     complete: false,
     errors,
     brokers: [],

@@ -1,18 +1,26 @@
-import { diag, metrics, type MeterProvider } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { KafkaConfig } from 'kafkajs';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import type { ClusterSnapshot } from './cluster-snapshot';
-import { registerClusterGauges } from './gauges/cluster-gauges';
-import { registerUpGauge, snapshotRecorder } from './gauges/collector-gauges';
-import { registerConsumerGroupGauges } from './gauges/consumer-group-gauges';
-import { registerQuorumGauges } from './gauges/quorum-gauges';
-import { registerReplicationGauges } from './gauges/replication-gauges';
-import { registerStorageGauges } from './gauges/storage-gauges';
+import { emptySnapshot } from './cluster-snapshot';
+import { CollectorSelfMetrics } from './collector-self-metrics';
+import { deepFreeze } from './deep-freeze';
+import { clusterMetrics } from './export/cluster-metrics';
+import { collectorMetrics } from './export/collector-metrics';
+import { consumerGroupMetrics } from './export/consumer-group-metrics';
+import { quorumMetrics } from './export/quorum-metrics';
+import { replicationMetrics } from './export/replication-metrics';
+import { SnapshotMetrics, type RenderedSnapshot } from './export/snapshot-metrics';
+import { storageMetrics } from './export/storage-metrics';
 import { LagTracker } from './lag-tracker';
 import { nameFilter, type NameFilterSpec } from './name-filter';
 import { ClusterClient } from './protocol';
-import { takeClusterSnapshot } from './snapshot-builder';
+import { QuorumEpochClock } from './quorum-epoch-clock';
+import { withEstimates } from './snapshot-estimates';
 import { SnapshotSource } from './snapshot-source';
+import { takeClusterSnapshot, type SnapshotScope } from './snapshot-taker';
 
 /** Configuration of a {@link KafkaClusterCollector}. */
 export interface KafkaClusterCollectorOptions {
@@ -26,8 +34,6 @@ export interface KafkaClusterCollectorOptions {
   sasl?: KafkaConfig['sasl'];
   connectionTimeout?: number;
   requestTimeout?: number;
-  /** Where the gauges are registered (default: the global MeterProvider). */
-  meterProvider?: MeterProvider;
   /** Topics to report: a regex (whole-name match) or a list. Default: all but internal ones. */
   topics?: NameFilterSpec;
   /** Consumer groups to report: a regex (whole-name match) or a list. Default: all. */
@@ -38,8 +44,16 @@ export interface KafkaClusterCollectorOptions {
   perPartitionMetrics?: boolean;
   /** Deadline of one snapshot in ms (default 10 000); keep it below the metric reader's timeout. */
   snapshotTimeoutMs?: number;
-  /** A snapshot younger than this (ms) is shared by readers that collect together (default 5000). */
+  /**
+   * A finished snapshot younger than this (ms) is reused by readers that collect soon after
+   * (default 5000); 0: never reuse one (readers collecting at the same moment still share).
+   */
   minSnapshotIntervalMs?: number;
+  /**
+   * Most series one snapshot exports (default 500 000). Past it, per-partition series are left
+   * out first, counted in `kafka.collector.series.dropped`, with one warning.
+   */
+  maxSeries?: number;
   /** Coordinator requests in flight at once (default 8). */
   groupConcurrency?: number;
   /** Snapshots in the lag-status window (default 10). */
@@ -54,19 +68,30 @@ export interface KafkaClusterCollectorOptions {
 }
 
 /**
- * Cluster-level gauges — storage, replication, the KRaft quorum and consumer-group lag —
- * registered as observable gauges. Each collection cycle takes one snapshot of the cluster
- * (single-flight, with its own deadline) and every gauge reads from it.
+ * Cluster-level metrics — storage, replication, the KRaft quorum and consumer-group lag — as an
+ * OpenTelemetry MetricProducer: give it to a metric reader (`metricProducers: [collector]`) and
+ * every collection of that reader exports one cluster snapshot, exactly. Readers collecting
+ * together share a snapshot (single-flight, one deadline), so the cluster answers each request
+ * once per cycle. What is not in the snapshot is not exported: a deleted topic, group,
+ * partition or voter disappears from the next export whatever the reader's temporality.
  *
  * The cluster being down or unreachable never throws into the application: `kafka.collector.up`
- * goes to 0, one warning is logged through the OpenTelemetry diag logger, and the next cycle
- * tries again. Invalid options throw a TypeError from the constructor.
+ * goes to 0, one warning is logged through the OpenTelemetry diag logger, and the next
+ * collection tries again. Invalid options throw a TypeError from the constructor.
  */
-export class KafkaClusterCollector {
+export class KafkaClusterCollector implements MetricProducer {
   private readonly client: ClusterClient;
   private readonly source: SnapshotSource;
   private readonly options: KafkaClusterCollectorOptions;
-  private unregister: (() => void)[] = [];
+  private readonly selfMetrics = new CollectorSelfMetrics();
+  private readonly renderer: SnapshotMetrics;
+  private readonly lag: LagTracker;
+  private readonly quorumEpochs = new QuorumEpochClock();
+  private rendered: { snapshot: ClusterSnapshot; result: RenderedSnapshot } | undefined;
+  private running = false;
+  private everCollected = false;
+  private warnedDropped = false;
+  private attachCheck: NodeJS.Timeout | undefined;
   private healthy: boolean | undefined;
 
   constructor(options: KafkaClusterCollectorOptions) {
@@ -81,64 +106,129 @@ export class KafkaClusterCollector {
       requestTimeout: options.requestTimeout,
       keepProcessAlive: options.keepProcessAlive,
     });
-    const scope = {
+    const scope: SnapshotScope = {
       includeTopic: nameFilter('topics', options.topics),
       includeGroup: nameFilter('groups', options.groups),
       includeInternalTopics: options.includeInternalTopics === true,
       groupConcurrency: options.groupConcurrency ?? 8,
     };
     const window = options.lagStatusWindow ?? 10;
-    const lag = new LagTracker({ status: { windowSize: window, minObservations: window } });
-    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(
-      PACKAGE_NAME,
-      PACKAGE_VERSION,
-    );
-    const record = snapshotRecorder(meter);
-    this.source = new SnapshotSource(
-      (signal) => takeClusterSnapshot(this.client, scope, lag, signal),
+    this.lag = new LagTracker({ status: { windowSize: window, minObservations: window } });
+    this.renderer = new SnapshotMetrics(
+      [
+        collectorMetrics,
+        clusterMetrics,
+        storageMetrics,
+        replicationMetrics,
+        quorumMetrics,
+        consumerGroupMetrics,
+      ],
       {
-        maxAgeMs: options.minSnapshotIntervalMs ?? 5_000,
-        timeoutMs: options.snapshotTimeoutMs ?? 10_000,
-        onSnapshot: (snapshot) => {
-          record(snapshot);
-          this.logHealthChange(snapshot);
-          // KafkaJS connections run ref'd timers (request-timeout checks) for as long as they
-          // are open; inside an application they are closed between snapshots so the
-          // collector never keeps the process alive. The next snapshot reconnects.
-          if (options.keepProcessAlive === false)
-            void this.client.disconnect().catch(() => undefined);
-        },
+        perPartition: options.perPartitionMetrics !== false,
+        maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
       },
     );
-    this.meter = meter;
+    this.source = new SnapshotSource((signal) => this.takeSnapshot(scope, signal), {
+      shareForMs: options.minSnapshotIntervalMs ?? 5_000,
+      timeoutMs: options.snapshotTimeoutMs ?? 10_000,
+    });
   }
 
-  private readonly meter: ReturnType<MeterProvider['getMeter']>;
-
-  /** Registers the gauges; collection happens when a metric reader collects. Idempotent. */
+  /**
+   * Starts collecting: from now on, every collection of a reader this collector was given to
+   * takes (or shares) a snapshot. Warns once if no reader has collected a minute later, which
+   * means the collector was not passed in any reader's `metricProducers`. Idempotent.
+   */
   start(): this {
-    if (this.unregister.length > 0) return this;
-    const settings = { perPartition: this.options.perPartitionMetrics !== false };
-    this.unregister = [
-      registerUpGauge(this.meter, this.source),
-      registerClusterGauges(this.meter, this.source),
-      registerStorageGauges(this.meter, this.source, settings),
-      registerReplicationGauges(this.meter, this.source, settings),
-      registerQuorumGauges(this.meter, this.source),
-      registerConsumerGroupGauges(this.meter, this.source, settings),
-    ];
+    if (this.running) return this;
+    this.running = true;
+    this.attachCheck = setTimeout(() => {
+      if (this.running && !this.everCollected) {
+        diag.warn(
+          'kafka-otel: KafkaClusterCollector started but no metric reader has collected from it ' +
+            'in 60 s; pass it to a reader: metricProducers: [collector]',
+        );
+      }
+    }, ATTACH_CHECK_MS);
+    this.attachCheck.unref();
     return this;
   }
 
-  /** Unregisters the gauges and closes the connections. */
+  /** Stops collecting (readers then get nothing from it) and closes the connections. */
   async stop(): Promise<void> {
-    for (const unregister of this.unregister.splice(0)) unregister();
+    this.running = false;
+    clearTimeout(this.attachCheck);
     await this.client.disconnect().catch(() => undefined);
   }
 
-  /** The snapshot of the current cycle (the one the gauges read), e.g. for a health endpoint. */
+  /**
+   * MetricProducer: the metrics of the current cycle's snapshot, for a metric reader. Never
+   * rejects; empty before `start()` and after `stop()`.
+   */
+  async collect(): Promise<CollectionResult> {
+    this.everCollected = true;
+    const scope = { name: PACKAGE_NAME, version: PACKAGE_VERSION };
+    if (!this.running) return collection([]);
+    const snapshot = await this.source.current();
+    const { metrics } = this.render(snapshot);
+    return collection([{ scope, metrics: [...metrics, ...this.selfMetrics.metrics()] }]);
+  }
+
+  /** The snapshot of the current cycle (the one the export reads), e.g. for a health endpoint. */
   snapshot(): Promise<ClusterSnapshot> {
     return this.source.current();
+  }
+
+  /**
+   * One snapshot, finished: assembled under the deadline, completed with the estimates that
+   * need earlier snapshots (time lag, lag status, quorum epoch age), frozen.
+   */
+  private async takeSnapshot(scope: SnapshotScope, signal: AbortSignal): Promise<ClusterSnapshot> {
+    const takenAt = Date.now();
+    let snapshot: ClusterSnapshot;
+    try {
+      const assembled = await takeClusterSnapshot(this.client, scope, signal, (phase) =>
+        this.selfMetrics.lateResult(phase),
+      );
+      snapshot = withEstimates(assembled, {
+        groups: this.lag.update(assembled),
+        quorumEpochSeenAt: this.quorumEpochs.observe(assembled.quorum, assembled.takenAt),
+      });
+    } catch (error) {
+      // A bug of ours must cost one snapshot, never the reader's whole collection.
+      diag.error('kafka-otel: cluster snapshot failed', error);
+      snapshot = emptySnapshot(takenAt, 0, [
+        { phase: 'metadata', message: error instanceof Error ? error.message : String(error) },
+      ]);
+    }
+    deepFreeze(snapshot);
+    this.selfMetrics.snapshotTaken(snapshot);
+    this.logHealthChange(snapshot);
+    // KafkaJS connections run ref'd timers (request-timeout checks) for as long as they are
+    // open; inside an application they are closed between snapshots so the collector never
+    // keeps the process alive. The next snapshot reconnects.
+    if (this.options.keepProcessAlive === false) {
+      void this.client.disconnect().catch(() => undefined);
+    }
+    return snapshot;
+  }
+
+  /** The snapshot's metrics, rendered once per snapshot however many readers export it. */
+  private render(snapshot: ClusterSnapshot): RenderedSnapshot {
+    if (this.rendered?.snapshot === snapshot) return this.rendered.result;
+    const result = this.renderer.render(snapshot);
+    this.rendered = { snapshot, result };
+    this.selfMetrics.seriesDropped(result.dropped);
+    if (result.dropped > 0 && !this.warnedDropped) {
+      this.warnedDropped = true;
+      diag.warn(
+        `kafka-otel: a cluster snapshot has more series than maxSeries ` +
+          `(${this.options.maxSeries ?? DEFAULT_MAX_SERIES}); ${result.dropped} per-partition ` +
+          'series were not exported (counted in kafka.collector.series.dropped). Raise maxSeries, ' +
+          'narrow topics/groups, or turn off per-partition metrics.',
+      );
+    }
+    return result;
   }
 
   /** One log line when the cluster becomes unreachable or incomplete, one when it recovers. */
@@ -159,6 +249,17 @@ export class KafkaClusterCollector {
   }
 }
 
+const DEFAULT_MAX_SERIES = 500_000;
+const ATTACH_CHECK_MS = 60_000;
+/** A producer's resource is ignored by the reader (the SDK's own is used): an empty one. */
+const NO_RESOURCE = resourceFromAttributes({});
+
+function collection(
+  scopeMetrics: CollectionResult['resourceMetrics']['scopeMetrics'],
+): CollectionResult {
+  return { resourceMetrics: { resource: NO_RESOURCE, scopeMetrics }, errors: [] };
+}
+
 function validate(options: KafkaClusterCollectorOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('KafkaClusterCollector needs options: { brokers: ["host:port", ...] }');
@@ -172,11 +273,15 @@ function validate(options: KafkaClusterCollectorOptions) {
       throw new TypeError(`KafkaClusterCollector: broker '${String(broker)}' is not "host:port"`);
     }
   }
-  for (const key of ['snapshotTimeoutMs', 'minSnapshotIntervalMs', 'groupConcurrency'] as const) {
+  for (const key of ['snapshotTimeoutMs', 'groupConcurrency', 'maxSeries'] as const) {
     const value = options[key];
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
       throw new TypeError(`KafkaClusterCollector: ${key} must be a positive number`);
     }
+  }
+  const interval = options.minSnapshotIntervalMs;
+  if (interval !== undefined && (!Number.isFinite(interval) || interval < 0)) {
+    throw new TypeError('KafkaClusterCollector: minSnapshotIntervalMs must be a number >= 0');
   }
   const window = options.lagStatusWindow;
   if (window !== undefined && (!Number.isInteger(window) || window < 2)) {

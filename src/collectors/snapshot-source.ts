@@ -1,27 +1,37 @@
 import type { ClusterSnapshot } from './cluster-snapshot';
-import { emptySnapshot } from './cluster-snapshot';
 
 export interface SnapshotSourceOptions {
   /**
-   * A snapshot younger than this is reused: several metric readers (a Prometheus scrape and an
-   * OTLP push) collecting in the same cycle cost the cluster one round of requests.
+   * A finished snapshot younger than this (ms) is reused: several metric readers (a Prometheus
+   * scrape and an OTLP push) collecting in the same cycle cost the cluster one round of
+   * requests. 0: never reuse a finished snapshot.
    */
-  maxAgeMs: number;
-  /** The deadline handed to each snapshot; keep it shorter than the metric reader's timeout. */
+  shareForMs: number;
+  /** The deadline of each snapshot, ms; keep it shorter than the metric reader's timeout. */
   timeoutMs: number;
   /** Clock, injectable for tests. */
   now?: () => number;
-  /** Called once for every snapshot taken (self-metrics), never for a reused one. */
-  onSnapshot?: (snapshot: ClusterSnapshot) => void;
 }
 
-/** Takes a snapshot, honouring the signal: on abort it returns what it has, marked incomplete. */
+/**
+ * Takes a snapshot under `signal`, the deadline this source owns. Must settle soon after the
+ * signal fires (with what it has, marked incomplete) and never reject.
+ */
 export type TakeSnapshot = (signal: AbortSignal) => Promise<ClusterSnapshot>;
 
+/** The reason a snapshot's signal carries when its deadline passes. */
+export class SnapshotDeadline extends Error {
+  constructor(timeoutMs: number) {
+    super(`the ${timeoutMs} ms snapshot deadline passed`);
+    this.name = 'SnapshotDeadline';
+  }
+}
+
 /**
- * Single-flight access to cluster snapshots. Every observable callback of a collection cycle
- * asks for `current()`; the first call starts a snapshot and the others share it, so each metric
- * family reads the same numbers and the cluster answers each request once per cycle.
+ * Single-flight access to cluster snapshots. Every reader collecting asks for `current()`; the
+ * first call starts a snapshot and the others arriving while it is taken share it, so every
+ * series of a cycle comes from the same numbers and the cluster answers each request once.
+ * The deadline has one owner, here: one AbortSignal per snapshot, down to the requests.
  */
 export class SnapshotSource {
   private inFlight: Promise<ClusterSnapshot> | undefined;
@@ -35,21 +45,16 @@ export class SnapshotSource {
     this.now = options.now ?? Date.now;
   }
 
-  /** The snapshot of the current cycle. Never rejects: a failure becomes an incomplete snapshot. */
+  /** The snapshot of the current cycle. Never rejects: a failure is an incomplete snapshot. */
   current(): Promise<ClusterSnapshot> {
     if (this.inFlight) return this.inFlight;
-    if (this.latest && this.now() - this.latest.takenAt < this.options.maxAgeMs) {
-      return Promise.resolve(this.latest);
+    const { latest } = this;
+    if (latest && this.now() - latest.takenAt < this.options.shareForMs) {
+      return Promise.resolve(latest);
     }
-    const started = this.now();
-    const flight = this.takeWithDeadline(started).then((snapshot) => {
+    const flight = this.takeWithDeadline().then((snapshot) => {
       this.latest = snapshot;
       this.inFlight = undefined;
-      try {
-        this.options.onSnapshot?.(snapshot);
-      } catch {
-        // Self-metrics must not lose the snapshot every gauge is waiting for.
-      }
       return snapshot;
     });
     this.inFlight = flight;
@@ -61,35 +66,13 @@ export class SnapshotSource {
     return this.latest;
   }
 
-  private async takeWithDeadline(started: number): Promise<ClusterSnapshot> {
+  private async takeWithDeadline(): Promise<ClusterSnapshot> {
+    const { timeoutMs } = this.options;
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // The snapshot stops its own work on abort; this race only guards against one that
-    // ignores the signal, so a stuck request can never hold every gauge hostage.
-    const hardStop = new Promise<ClusterSnapshot>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        setTimeout(
-          () =>
-            resolve(
-              emptySnapshot(started, [
-                { phase: 'timeout', message: `snapshot took over ${this.options.timeoutMs} ms` },
-              ]),
-            ),
-          Math.min(1_000, this.options.timeoutMs),
-        ).unref();
-      }, this.options.timeoutMs);
-      timer.unref();
-    });
+    const timer = setTimeout(() => controller.abort(new SnapshotDeadline(timeoutMs)), timeoutMs);
+    timer.unref();
     try {
-      return await Promise.race([
-        this.take(controller.signal).catch((error: unknown) =>
-          emptySnapshot(started, [
-            { phase: 'metadata', message: error instanceof Error ? error.message : String(error) },
-          ]),
-        ),
-        hardStop,
-      ]);
+      return await this.take(controller.signal);
     } finally {
       clearTimeout(timer);
     }

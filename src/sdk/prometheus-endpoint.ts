@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 
 /** Where a Prometheus endpoint listens. */
 export interface PrometheusEndpointOptions {
@@ -12,6 +13,8 @@ export interface PrometheusEndpointOptions {
    * must still end as it would without telemetry). The CLI keeps it referenced: serving is its job.
    */
   unref?: boolean;
+  /** Sources of metrics besides the SDK's instruments: the cluster collector. */
+  metricProducers?: MetricProducer[];
 }
 
 /** A PrometheusExporter (the metric reader) and the HTTP server that serves its `/metrics`. */
@@ -30,7 +33,10 @@ export interface PrometheusEndpoint {
  * exporter's do.
  */
 export function servePrometheus(options: PrometheusEndpointOptions): PrometheusEndpoint {
-  const reader = new PrometheusExporter({ preventServerStart: true });
+  const reader = new PrometheusExporter({
+    preventServerStart: true,
+    metricProducers: options.metricProducers,
+  });
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {

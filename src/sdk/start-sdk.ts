@@ -33,7 +33,10 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
   const reader = new EnvReader(env, warn);
   if (isSdkDisabled(reader)) return undefined;
   const settings = readSdkSettings(reader);
-  const metricReaders = createMetricReaders(settings);
+  // Built before the readers, which take it as a metric producer; it connects to nothing (and
+  // loads no KafkaJS module) until the first collection, after the instrumentations are on.
+  const collector = createCollector(reader, warn);
+  const metricReaders = createMetricReaders(settings, collector ? [collector] : []);
   const spanProcessors = createSpanProcessors(settings.traces);
   const { prometheus } = metricReaders;
   const sdk = new NodeSDK({
@@ -52,7 +55,7 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
       `cannot serve Prometheus metrics on ${where} (${error.message}); metrics are not exported`,
     );
   });
-  const collector = startCollector(reader, warn);
+  collector?.start();
   return {
     async forceFlush() {
       await Promise.all([
@@ -61,7 +64,7 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
       ]);
     },
     async shutdown() {
-      // The SDK first: its last metric export still reads the collector's gauges.
+      // The SDK first: its last metric export still reads the collector.
       await sdk.shutdown();
       await Promise.all([collector?.stop(), prometheus?.close()]);
     },
@@ -69,11 +72,12 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
 }
 
 /**
- * The in-process cluster collector on the global MeterProvider. Loaded only now, after the
- * instrumentations are enabled: the collector loads KafkaJS internals, and KafkaJS modules
- * loaded before the instrumentation would stay unpatched for the application too.
+ * The in-process cluster collector, when KAFKA_OTEL_COLLECT_BROKERS asks for one; its own
+ * metrics go to the global MeterProvider. Its module is required only when wanted; it loads
+ * KafkaJS internals on its first collection, after the instrumentations are enabled (KafkaJS
+ * modules loaded before them would stay unpatched for the application too).
  */
-function startCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
+function createCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
   const options = readCollectorSettings(reader);
   if (options === undefined) return undefined;
   try {
@@ -82,7 +86,7 @@ function startCollector(reader: EnvReader, warn: WarningSink): KafkaClusterColle
       KafkaClusterCollector: typeof KafkaClusterCollector;
     };
     // In an application, the collector must never be what keeps the process running.
-    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false }).start();
+    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false });
   } catch (error) {
     warn(`the cluster collector is not started: ${(error as Error).message}`);
     diag.error('kafka-otel: cluster collector failed to start', error);

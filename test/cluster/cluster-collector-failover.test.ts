@@ -18,7 +18,6 @@ const cluster = inject('localKafkaCluster') ?? 'test3';
 const harness = new TelemetryHarness();
 const collector = new KafkaClusterCollector({
   brokers,
-  meterProvider: harness.meterProvider,
   minSnapshotIntervalMs: 1,
 });
 const kafka = createTestKafka();
@@ -37,7 +36,7 @@ async function gauge(name: string, where: Record<string, string | number> = {}) 
 }
 
 beforeAll(async () => {
-  collector.start();
+  harness.produceFrom(collector.start());
   await admin.connect();
   const leader = await waitFor(() => gauge('kafka.quorum.leader'), {
     description: 'the quorum leader',

@@ -10,8 +10,11 @@ import {
   DataPointType,
   MeterProvider,
   MetricReader,
+  type CollectionResult,
   type MetricData,
+  type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
@@ -22,14 +25,32 @@ import {
 
 /** A reader the test pulls from; cumulative like Prometheus unless asked for delta. */
 class PullReader extends MetricReader {
-  constructor(temporality: AggregationTemporality) {
-    super({ aggregationTemporalitySelector: () => temporality });
+  constructor(temporality: AggregationTemporality, metricProducers: MetricProducer[]) {
+    super({ aggregationTemporalitySelector: () => temporality, metricProducers });
   }
   protected onForceFlush(): Promise<void> {
     return Promise.resolve();
   }
   protected onShutdown(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/**
+ * Producers added after the reader was built (a cluster collector built with the harness's
+ * MeterProvider), handed to the reader as one MetricProducer.
+ */
+class LateProducers implements MetricProducer {
+  readonly list: MetricProducer[] = [];
+  async collect(): Promise<CollectionResult> {
+    const results = await Promise.all(this.list.map((producer) => producer.collect()));
+    return {
+      resourceMetrics: {
+        resource: resourceFromAttributes({}),
+        scopeMetrics: results.flatMap((result) => result.resourceMetrics.scopeMetrics),
+      },
+      errors: results.flatMap((result) => result.errors),
+    };
   }
 }
 
@@ -66,15 +87,25 @@ export class TelemetryHarness {
     spanProcessors: [new SimpleSpanProcessor({ exporter: this.spanExporter }), this.spanCounter],
   });
   private readonly reader: PullReader;
+  private readonly lateProducers = new LateProducers();
   readonly meterProvider: MeterProvider;
   private readonly contextManager = new AsyncLocalStorageContextManager();
 
-  constructor(temporality = AggregationTemporality.CUMULATIVE) {
-    this.reader = new PullReader(temporality);
+  /** `metricProducers`: sources besides the SDK's instruments, e.g. a cluster collector. */
+  constructor(
+    temporality = AggregationTemporality.CUMULATIVE,
+    metricProducers: MetricProducer[] = [],
+  ) {
+    this.reader = new PullReader(temporality, [...metricProducers, this.lateProducers]);
     this.meterProvider = new MeterProvider({ readers: [this.reader] });
     this.contextManager.enable();
     context.setGlobalContextManager(this.contextManager);
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  }
+
+  /** Exports what `producer` produces from now on, as a reader's `metricProducers` would. */
+  produceFrom(producer: MetricProducer): void {
+    this.lateProducers.list.push(producer);
   }
 
   spans(): ReadableSpan[] {

@@ -1,14 +1,23 @@
+import type { SnapshotClient } from './snapshot-client';
 import { chunk, mapBounded } from '../bounded-concurrency';
-import type { SnapshotError } from '../cluster-snapshot';
 import type { NameFilter } from '../name-filter';
-import type { ClusterClient, DescribedGroup, GroupOffsets } from '../protocol';
+import type { DescribedGroup, GroupOffsets } from '../protocol';
+import type { ClusterMetadata } from './metadata-phase';
+import { PhaseErrors, type PhaseOutcome } from './phase-outcome';
+
+/** Which groups a snapshot covers, and how hard it may press their coordinators. */
+export interface GroupScope {
+  includeGroup: NameFilter;
+  /** Coordinator requests in flight at once. */
+  groupConcurrency: number;
+}
 
 /** What the group phase learned about one group. */
 export interface GroupFacts {
-  groupId: string;
-  coordinator: number;
+  readonly groupId: string;
+  readonly coordinator: number;
   /** State from ListGroups: the fallback when DescribeGroups cannot describe the group. */
-  listedState?: string;
+  readonly listedState?: string;
   described?: DescribedGroup;
   offsets?: GroupOffsets;
 }
@@ -19,61 +28,58 @@ const GROUPS_PER_REQUEST = 100;
 /**
  * Finds the consumer groups (ListGroups to every broker in parallel), their coordinators
  * (one batched FindCoordinator), then describes them and fetches their committed offsets, one
- * batched request per coordinator and chunk, at most `concurrency` in flight. Requests grow
- * with coordinators, not with groups. Failures are recorded per phase and broker; a group
- * whose requests failed is kept with what is known.
+ * batched request per coordinator and chunk, at most `groupConcurrency` in flight. Requests
+ * grow with coordinators, not with groups. A group whose requests failed is kept with what is
+ * known; the failures are the outcome's errors (phase `groups` or `group_offsets`).
  */
-export async function collectGroups(
-  client: ClusterClient,
-  brokerIds: readonly number[],
-  include: NameFilter,
-  concurrency: number,
-  errors: SnapshotError[],
-): Promise<GroupFacts[]> {
+export async function groupsPhase(
+  client: SnapshotClient,
+  metadata: ClusterMetadata,
+  scope: GroupScope,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<GroupFacts[]>> {
+  const errors = new PhaseErrors('groups');
   const listed = await Promise.all(
-    brokerIds.map(async (nodeId) => {
+    metadata.brokers.map(async ({ nodeId }) => {
       try {
-        return (await client.listGroups(nodeId)).groups;
+        return (await client.listGroups(nodeId, signal)).groups;
       } catch (error) {
-        errors.push({ phase: 'groups', broker: nodeId, message: messageOf(error) });
+        errors.add(error, nodeId);
         return [];
       }
     }),
   );
   // Consumer groups, plus groups with an empty protocol type: standalone consumers that only
   // commit offsets (assign() without a group membership) show up that way.
-  const groupIds = [
-    ...new Set(
-      listed
-        .flat()
-        .filter(
-          (g) => (g.protocolType === 'consumer' || g.protocolType === '') && include(g.groupId),
-        )
-        .map((g) => g.groupId),
-    ),
-  ].sort();
-  if (groupIds.length === 0) return [];
+  const listedStates = new Map<string, string>();
+  for (const group of listed.flat()) {
+    const consumer = group.protocolType === 'consumer' || group.protocolType === '';
+    if (consumer && scope.includeGroup(group.groupId)) {
+      listedStates.set(group.groupId, group.state);
+    }
+  }
+  const groupIds = [...listedStates.keys()].sort();
+  if (groupIds.length === 0) return errors.outcome([]);
 
-  let coordinators: Awaited<ReturnType<ClusterClient['findCoordinators']>>;
+  let coordinators: Awaited<ReturnType<SnapshotClient['findCoordinators']>>;
   try {
-    coordinators = await client.findCoordinators(groupIds);
+    coordinators = await client.findCoordinators(groupIds, signal);
   } catch (error) {
-    errors.push({ phase: 'groups', message: messageOf(error) });
-    return [];
+    errors.add(error);
+    return errors.outcome([]);
   }
   const byCoordinator = new Map<number, string[]>();
   for (const groupId of groupIds) {
     const coordinator = coordinators.get(groupId);
     if (!coordinator || coordinator.errorCode !== 0 || coordinator.nodeId < 0) {
-      errors.push({ phase: 'groups', message: `no coordinator for group ${groupId}` });
+      errors.add(`no coordinator for group ${groupId}`);
       continue;
     }
-    const ids = byCoordinator.get(coordinator.nodeId) ?? [];
-    ids.push(groupId);
-    byCoordinator.set(coordinator.nodeId, ids);
+    const ids = byCoordinator.get(coordinator.nodeId);
+    if (ids) ids.push(groupId);
+    else byCoordinator.set(coordinator.nodeId, [groupId]);
   }
 
-  const listedStates = new Map(listed.flat().map((g) => [g.groupId, g.state]));
   const facts = new Map<string, GroupFacts>();
   const batches = [...byCoordinator].flatMap(([nodeId, ids]) =>
     chunk(ids, GROUPS_PER_REQUEST).map((batch) => ({ nodeId, batch })),
@@ -83,14 +89,14 @@ export async function collectGroups(
       facts.set(groupId, { groupId, coordinator: nodeId, listedState: listedStates.get(groupId) });
     }
   }
-  await mapBounded(batches, concurrency, async ({ nodeId, batch }) => {
+  await mapBounded(batches, scope.groupConcurrency, signal, async ({ nodeId, batch }) => {
     const [described, offsets] = await Promise.all([
-      client.describeGroups(nodeId, batch).catch((error: unknown) => {
-        errors.push({ phase: 'groups', broker: nodeId, message: messageOf(error) });
+      client.describeGroups(nodeId, batch, signal).catch((error: unknown) => {
+        errors.add(error, nodeId);
         return [];
       }),
-      client.offsetFetch(nodeId, batch).catch((error: unknown) => {
-        errors.push({ phase: 'group_offsets', broker: nodeId, message: messageOf(error) });
+      client.offsetFetch(nodeId, batch, signal).catch((error: unknown) => {
+        errors.add(error, nodeId, 'group_offsets');
         return [];
       }),
     ]);
@@ -104,19 +110,15 @@ export async function collectGroups(
       const entry = facts.get(group.groupId);
       if (!entry) continue;
       if (group.errorCode !== 0) {
-        errors.push({
-          phase: 'group_offsets',
-          broker: nodeId,
-          message: `group ${group.groupId}: error code ${group.errorCode}`,
-        });
+        errors.add(
+          `group ${group.groupId}: error code ${group.errorCode}`,
+          nodeId,
+          'group_offsets',
+        );
         continue;
       }
       entry.offsets = group;
     }
   });
-  return [...facts.values()];
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errors.outcome([...facts.values()]);
 }

@@ -1,46 +1,55 @@
-import type { ClusterSnapshot, PartitionSnapshot, SnapshotError } from '../cluster-snapshot';
+import type { SnapshotClient } from './snapshot-client';
+import type { LogDirSnapshot, ReplicaSize } from '../cluster-snapshot';
 
-import { messageOf } from './groups-phase';
+import type { ClusterMetadata } from './metadata-phase';
+import { PhaseErrors, partitionKey, type PhaseOutcome } from './phase-outcome';
 
-import { type ClusterClient } from '../protocol';
+/** What DescribeLogDirs told: every log directory, and replica sizes by partition. */
+export interface StorageFacts {
+  readonly logDirs: readonly LogDirSnapshot[];
+  /** Keyed by `partitionKey(topic, partition)`: one entry per broker holding a replica. */
+  readonly replicaSizes: ReadonlyMap<string, readonly ReplicaSize[]>;
+}
 
 /** Bytes on disk per replica and per log directory, one DescribeLogDirs per broker. */
-export async function fillLogDirs(
-  client: ClusterClient,
-  snapshot: ClusterSnapshot,
-  errors: SnapshotError[],
-) {
-  const partitions = new Map<string, PartitionSnapshot>();
-  for (const topic of snapshot.topics) {
-    for (const p of topic.partitions) partitions.set(`${topic.name}\u0000${p.partition}`, p);
-  }
+export async function logDirsPhase(
+  client: SnapshotClient,
+  metadata: ClusterMetadata,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<StorageFacts>> {
+  const errors = new PhaseErrors('log_dirs');
+  const logDirs: LogDirSnapshot[] = [];
+  const replicaSizes = new Map<string, ReplicaSize[]>();
   await Promise.all(
-    snapshot.brokers.map(async ({ nodeId }) => {
+    metadata.brokers.map(async ({ nodeId }) => {
       try {
-        for (const dir of await client.describeLogDirs(nodeId)) {
+        for (const dir of await client.describeLogDirs(nodeId, signal)) {
           let bytes = 0;
           for (const topic of dir.topics) {
             for (const p of topic.partitions) {
               bytes += p.size;
               // A future replica (being moved between directories) duplicates the real one.
               if (p.isFuture) continue;
-              partitions
-                .get(`${topic.topic}\u0000${p.partition}`)
-                ?.sizeByBroker.set(nodeId, p.size);
+              const key = partitionKey(topic.topic, p.partition);
+              const sizes = replicaSizes.get(key);
+              const size = { broker: nodeId, bytes: p.size };
+              if (sizes) sizes.push(size);
+              else replicaSizes.set(key, [size]);
             }
           }
-          snapshot.logDirs.push({
+          logDirs.push({
             broker: nodeId,
             path: dir.logDir,
             errorCode: dir.errorCode,
             bytes,
-            totalBytes: dir.totalBytes >= 0 ? dir.totalBytes : undefined,
-            usableBytes: dir.usableBytes >= 0 ? dir.usableBytes : undefined,
+            ...(dir.totalBytes >= 0 ? { totalBytes: dir.totalBytes } : {}),
+            ...(dir.usableBytes >= 0 ? { usableBytes: dir.usableBytes } : {}),
           });
         }
       } catch (error) {
-        errors.push({ phase: 'log_dirs', broker: nodeId, message: messageOf(error) });
+        errors.add(error, nodeId);
       }
     }),
   );
+  return errors.outcome({ logDirs, replicaSizes });
 }

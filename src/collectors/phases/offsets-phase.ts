@@ -1,56 +1,61 @@
-import type { ClusterSnapshot, PartitionSnapshot, SnapshotError } from '../cluster-snapshot';
+import type { SnapshotClient } from './snapshot-client';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol';
+import type { ClusterMetadata } from './metadata-phase';
+import { PhaseErrors, partitionKey, type PhaseOutcome } from './phase-outcome';
 
-import { messageOf } from './groups-phase';
+/** Log start and log end of one partition; a side is undefined when its leader did not answer. */
+export interface PartitionOffsets {
+  oldest?: number;
+  current?: number;
+}
 
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type ClusterClient } from '../protocol';
-
-/** Earliest and latest offsets of every partition, one batched ListOffsets per leader. */
-export async function fillOffsets(
-  client: ClusterClient,
-  snapshot: ClusterSnapshot,
-  errors: SnapshotError[],
-) {
-  // leader -> topic -> partition id -> partition: lookups stay O(1) on 10k-partition topics.
-  const byLeader = new Map<number, Map<string, Map<number, PartitionSnapshot>>>();
-  const live = new Set(snapshot.brokers.map((b) => b.nodeId));
-  for (const topic of snapshot.topics) {
+/**
+ * Earliest and latest offsets of every partition in scope, one batched ListOffsets per leader.
+ * Keyed by `partitionKey(topic, partition)`.
+ */
+export async function offsetsPhase(
+  client: SnapshotClient,
+  metadata: ClusterMetadata,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<Map<string, PartitionOffsets>>> {
+  const errors = new PhaseErrors('offsets');
+  const live = new Set(metadata.brokers.map((b) => b.nodeId));
+  // leader -> topic -> partition ids
+  const byLeader = new Map<number, Map<string, number[]>>();
+  for (const topic of metadata.topics) {
     for (const p of topic.partitions) {
       // Offline, or led by a broker that just left Metadata: nobody can answer for it.
       if (p.leader < 0 || !live.has(p.leader)) continue;
       let topics = byLeader.get(p.leader);
-      if (!topics) {
-        topics = new Map<string, Map<number, PartitionSnapshot>>();
-        byLeader.set(p.leader, topics);
-      }
+      if (!topics) byLeader.set(p.leader, (topics = new Map<string, number[]>()));
       let partitions = topics.get(topic.name);
-      if (!partitions) {
-        partitions = new Map<number, PartitionSnapshot>();
-        topics.set(topic.name, partitions);
-      }
-      partitions.set(p.partition, p);
+      if (!partitions) topics.set(topic.name, (partitions = []));
+      partitions.push(p.partition);
     }
   }
+  const offsets = new Map<string, PartitionOffsets>();
   await Promise.all(
     [...byLeader].map(async ([leader, topics]) => {
       const request = [...topics].map(([topic, partitions]) => ({
         topic,
-        partitions: [...partitions.keys()].flatMap((partition) => [
+        partitions: partitions.flatMap((partition) => [
           { partition, timestamp: EARLIEST_TIMESTAMP },
           { partition, timestamp: LATEST_TIMESTAMP },
         ]),
       }));
       try {
-        const answers = await client.listOffsets(leader, request);
-        for (const answer of answers) {
-          const partition = topics.get(answer.topic)?.get(answer.partition);
-          if (!partition || answer.errorCode !== 0 || answer.offset < 0) continue;
-          if (answer.requestedTimestamp === EARLIEST_TIMESTAMP)
-            partition.oldestOffset = answer.offset;
-          else partition.currentOffset = answer.offset;
+        for (const answer of await client.listOffsets(leader, request, signal)) {
+          if (answer.errorCode !== 0 || answer.offset < 0) continue;
+          const key = partitionKey(answer.topic, answer.partition);
+          let entry = offsets.get(key);
+          if (!entry) offsets.set(key, (entry = {}));
+          if (answer.requestedTimestamp === EARLIEST_TIMESTAMP) entry.oldest = answer.offset;
+          else entry.current = answer.offset;
         }
       } catch (error) {
-        errors.push({ phase: 'offsets', broker: leader, message: messageOf(error) });
+        errors.add(error, leader);
       }
     }),
   );
+  return errors.outcome(offsets);
 }

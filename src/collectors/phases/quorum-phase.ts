@@ -1,32 +1,45 @@
-import type { ClusterSnapshot, SnapshotError } from '../cluster-snapshot';
+import type { SnapshotClient } from './snapshot-client';
+import type { QuorumVoterSnapshot } from '../cluster-snapshot';
+import { UnsupportedApiError, type QuorumReplica } from '../protocol';
+import { PhaseErrors, type PhaseOutcome } from './phase-outcome';
 
-import { messageOf } from './groups-phase';
-
-import { UnsupportedApiError, type ClusterClient } from '../protocol';
+/** The KRaft metadata quorum as its leader describes it. */
+export interface QuorumFacts {
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+  readonly highWatermark: number;
+  readonly voters: readonly QuorumVoterSnapshot[];
+  readonly observers: readonly QuorumVoterSnapshot[];
+}
 
 /** The KRaft metadata quorum; a ZooKeeper-mode cluster (3.x) has none, which is not an error. */
-export async function fillQuorum(
-  client: ClusterClient,
-  snapshot: ClusterSnapshot,
-  errors: SnapshotError[],
-) {
+export async function quorumPhase(
+  client: SnapshotClient,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<QuorumFacts | undefined>> {
+  const errors = new PhaseErrors('quorum');
   try {
-    const quorum = await client.describeQuorum();
-    const known = (t: number) => (t >= 0 ? t : undefined);
-    const replica = (r: (typeof quorum.voters)[number]) => ({
-      replicaId: r.replicaId,
-      logEndOffset: r.logEndOffset,
-      lastFetchTimestamp: known(r.lastFetchTimestamp),
-    });
-    snapshot.quorum = {
+    const quorum = await client.describeQuorum(signal);
+    return errors.outcome({
       leaderId: quorum.leaderId,
       leaderEpoch: quorum.leaderEpoch,
       highWatermark: quorum.highWatermark,
       voters: quorum.voters.map(replica),
       observers: quorum.observers.map(replica),
-    };
+    });
   } catch (error) {
-    if (error instanceof UnsupportedApiError) return;
-    errors.push({ phase: 'quorum', message: messageOf(error) });
+    if (!(error instanceof UnsupportedApiError)) errors.add(error);
+    return errors.outcome(undefined);
   }
+}
+
+function replica(r: QuorumReplica): QuorumVoterSnapshot {
+  // -1: the leader has no fetch from this replica in its epoch.
+  return r.lastFetchTimestamp >= 0
+    ? {
+        replicaId: r.replicaId,
+        logEndOffset: r.logEndOffset,
+        lastFetchTimestamp: r.lastFetchTimestamp,
+      }
+    : { replicaId: r.replicaId, logEndOffset: r.logEndOffset };
 }

@@ -1,26 +1,29 @@
-import type { ClusterSnapshot, SnapshotError } from '../cluster-snapshot';
+import type { SnapshotClient } from './snapshot-client';
 
-import { messageOf } from './groups-phase';
+import type { ClusterMetadata } from './metadata-phase';
+import { PhaseErrors, type PhaseOutcome } from './phase-outcome';
 
-import { type ClusterClient } from '../protocol';
-
-/** min.insync.replicas of every reported topic, in one DescribeConfigs. */
-export async function fillMinInsyncReplicas(
-  client: ClusterClient,
-  snapshot: ClusterSnapshot,
-  errors: SnapshotError[],
-) {
-  if (snapshot.topics.length === 0) return;
+/** min.insync.replicas of every topic in scope, in one DescribeConfigs; by topic name. */
+export async function topicConfigsPhase(
+  client: SnapshotClient,
+  metadata: ClusterMetadata,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<Map<string, number>>> {
+  const errors = new PhaseErrors('configs');
+  const minInsyncReplicas = new Map<string, number>();
+  if (metadata.topics.length === 0) return errors.outcome(minInsyncReplicas);
   try {
     const configs = await client.describeTopicConfigs(
-      snapshot.topics.map((t) => t.name),
+      metadata.topics.map((t) => t.name),
       ['min.insync.replicas'],
+      signal,
     );
-    for (const topic of snapshot.topics) {
-      const value = Number(configs.get(topic.name)?.values.get('min.insync.replicas'));
-      if (Number.isInteger(value)) topic.minInsyncReplicas = value;
+    for (const [topic, config] of configs) {
+      const value = Number(config.values.get('min.insync.replicas'));
+      if (Number.isInteger(value)) minInsyncReplicas.set(topic, value);
     }
   } catch (error) {
-    errors.push({ phase: 'configs', message: messageOf(error) });
+    errors.add(error);
   }
+  return errors.outcome(minInsyncReplicas);
 }

@@ -66,12 +66,12 @@ export class BrokerConnection {
    * Sends one request at the highest version both sides support and returns the decoded answer.
    * Throws `UnsupportedApiError` when there is no such version, `BrokerRequestError` otherwise.
    */
-  async send<T>(call: ApiCall<T>): Promise<T> {
+  async send<T>(call: ApiCall<T>, signal?: AbortSignal): Promise<T> {
     const { spec } = call;
     const target = this.targetOf({ apiName: spec.name, apiKey: spec.key });
     let broker: KafkaJsBroker;
     try {
-      broker = await this.connected();
+      broker = await untilAborted(this.connected(), signal);
     } catch (error) {
       throw failure(target, error);
     }
@@ -83,7 +83,7 @@ export class BrokerConnection {
     }
     const request = toKafkaJsRequest(call, version, this.settings.internals.encoderOf);
     try {
-      return await broker.connectionPool.send(request);
+      return await untilAborted(broker.connectionPool.send(request), signal);
     } catch (error) {
       const failed = failure(target, error);
       if (failed.reason === 'timeout') this.abandon(broker);
@@ -157,10 +157,44 @@ export class BrokerConnection {
   }
 }
 
+/**
+ * The send's promise, or a rejection as soon as `signal` fires. KafkaJS cannot cancel a request
+ * on the wire: its answer (or timeout) still arrives later and is dropped here, while the caller
+ * stops waiting at the deadline it owns.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new RequestAborted());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new RequestAborted());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+class RequestAborted extends Error {
+  constructor() {
+    super('stopped waiting: the snapshot deadline passed');
+  }
+}
+
 /** Turns whatever a KafkaJS send or connect threw into a `BrokerRequestError`. */
 function failure(target: RequestTarget, error: unknown): BrokerRequestError {
   if (error instanceof BrokerRequestError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RequestAborted) return new BrokerRequestError(target, 'aborted', message);
   if (error instanceof ProtocolDecodeError) {
     return new BrokerRequestError(target, 'decode', message, { cause: error });
   }

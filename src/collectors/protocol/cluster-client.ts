@@ -184,12 +184,15 @@ export class ClusterClient {
    * Metadata of all topics (or the named ones) from any live broker, failing over to the next
    * known or seed broker. Also refreshes the broker id -> address map the other requests use.
    */
-  async metadata(topics: readonly string[] | null = null): Promise<MetadataResponse> {
-    const { value, connection } = await this.anyBroker({
-      spec: METADATA_API,
-      encode: (version) => encodeMetadataRequest({ topics }, version),
-      decode: decodeMetadataResponse,
-    });
+  async metadata(signal?: AbortSignal): Promise<MetadataResponse> {
+    const { value, connection } = await this.anyBroker(
+      {
+        spec: METADATA_API,
+        encode: (version) => encodeMetadataRequest({ topics: null }, version),
+        decode: decodeMetadataResponse,
+      },
+      signal,
+    );
     if (value.errorCode !== 0) throw errorResponse(METADATA_API, connection, value.errorCode);
     this.brokers().replaceBrokers(value.brokers);
     return value;
@@ -198,23 +201,25 @@ export class ClusterClient {
   /**
    * Offsets of partitions led by broker `nodeId`, one flat entry per lookup. A partition may be
    * looked up several times (e.g. earliest and latest): that takes one request per repetition.
-   * `isolationLevel` 0 (default) makes "latest" the high watermark, 1 the last stable offset.
+   * "Latest" is the high watermark (read-uncommitted), what consumers' lag is measured against.
    */
   async listOffsets(
     nodeId: number,
     topics: readonly TopicPartitionTimestamps[],
-    options: { isolationLevel?: 0 | 1 } = {},
+    signal?: AbortSignal,
   ): Promise<PartitionOffset[]> {
     const connection = this.brokers().forNode(nodeId, apiOf(LIST_OFFSETS_API));
-    const isolationLevel = options.isolationLevel ?? 0;
     const answers = await Promise.all(
       splitIntoRounds(topics).map((round) => {
-        const request: ListOffsetsRequest = { isolationLevel, topics: round };
-        return connection.send({
-          spec: LIST_OFFSETS_API,
-          encode: (version) => encodeListOffsetsRequest(request, version),
-          decode: (body, version) => decodeListOffsetsResponse(body, version, request),
-        });
+        const request: ListOffsetsRequest = { isolationLevel: 0, topics: round };
+        return connection.send(
+          {
+            spec: LIST_OFFSETS_API,
+            encode: (version) => encodeListOffsetsRequest(request, version),
+            decode: (body, version) => decodeListOffsetsResponse(body, version, request),
+          },
+          signal,
+        );
       }),
     );
     return answers.length === 1 ? answers[0]! : answers.flat();
@@ -224,14 +229,21 @@ export class ClusterClient {
    * Coordinators of many groups in one FindCoordinator request to any broker; per-group errors
    * (e.g. 15 COORDINATOR_NOT_AVAILABLE) are in the entries.
    */
-  async findCoordinators(groupIds: readonly string[]): Promise<Map<string, Coordinator>> {
+  async findCoordinators(
+    groupIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, Coordinator>> {
     const keys = [...new Set(groupIds)];
     if (keys.length === 0) return new Map();
-    const { value } = await this.anyBroker({
-      spec: FIND_COORDINATOR_API,
-      encode: (version) => encodeFindCoordinatorRequest({ keyType: GROUP_KEY_TYPE, keys }, version),
-      decode: decodeFindCoordinatorResponse,
-    });
+    const { value } = await this.anyBroker(
+      {
+        spec: FIND_COORDINATOR_API,
+        encode: (version) =>
+          encodeFindCoordinatorRequest({ keyType: GROUP_KEY_TYPE, keys }, version),
+        decode: decodeFindCoordinatorResponse,
+      },
+      signal,
+    );
     const directory = this.brokers();
     for (const { nodeId, host, port, errorCode } of value) {
       if (errorCode === 0 && nodeId >= 0) directory.addBroker({ nodeId, host, port });
@@ -243,33 +255,40 @@ export class ClusterClient {
    * The groups broker `nodeId` coordinates (ask every broker for the whole cluster). A top-level
    * 14 COORDINATOR_LOAD_IN_PROGRESS comes back in `errorCode`: the list may then be partial.
    */
-  async listGroups(
-    nodeId: number,
-    filters: { states?: readonly string[]; types?: readonly string[] } = {},
-  ): Promise<ListGroupsResponse> {
-    const request = { statesFilter: filters.states ?? [], typesFilter: filters.types ?? [] };
+  async listGroups(nodeId: number, signal?: AbortSignal): Promise<ListGroupsResponse> {
     return this.brokers()
       .forNode(nodeId, apiOf(LIST_GROUPS_API))
-      .send({
-        spec: LIST_GROUPS_API,
-        encode: (version) => encodeListGroupsRequest(request, version),
-        decode: decodeListGroupsResponse,
-      });
+      .send(
+        {
+          spec: LIST_GROUPS_API,
+          encode: (version) =>
+            encodeListGroupsRequest({ statesFilter: [], typesFilter: [] }, version),
+          decode: decodeListGroupsResponse,
+        },
+        signal,
+      );
   }
 
   /**
    * Describes groups coordinated by broker `nodeId`, members and assignments included. The
    * broker answers in no particular order: match entries by `groupId`.
    */
-  async describeGroups(nodeId: number, groupIds: readonly string[]): Promise<DescribedGroup[]> {
+  async describeGroups(
+    nodeId: number,
+    groupIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<DescribedGroup[]> {
     if (groupIds.length === 0) return [];
     return this.brokers()
       .forNode(nodeId, apiOf(DESCRIBE_GROUPS_API))
-      .send({
-        spec: DESCRIBE_GROUPS_API,
-        encode: (version) => encodeDescribeGroupsRequest({ groupIds }, version),
-        decode: decodeDescribeGroupsResponse,
-      });
+      .send(
+        {
+          spec: DESCRIBE_GROUPS_API,
+          encode: (version) => encodeDescribeGroupsRequest({ groupIds }, version),
+          decode: decodeDescribeGroupsResponse,
+        },
+        signal,
+      );
   }
 
   /**
@@ -279,17 +298,21 @@ export class ClusterClient {
   async offsetFetch(
     nodeId: number,
     groupIds: readonly string[],
-    options: { requireStable?: boolean } = {},
+    signal?: AbortSignal,
   ): Promise<GroupOffsets[]> {
     if (groupIds.length === 0) return [];
-    const request = { groupIds, requireStable: options.requireStable ?? false };
+    // requireStable false: a pending transactional commit must not stall the whole snapshot.
+    const request = { groupIds, requireStable: false };
     return this.brokers()
       .forNode(nodeId, apiOf(OFFSET_FETCH_API))
-      .send({
-        spec: OFFSET_FETCH_API,
-        encode: (version) => encodeOffsetFetchRequest(request, version),
-        decode: decodeOffsetFetchResponse,
-      });
+      .send(
+        {
+          spec: OFFSET_FETCH_API,
+          encode: (version) => encodeOffsetFetchRequest(request, version),
+          decode: decodeOffsetFetchResponse,
+        },
+        signal,
+      );
   }
 
   /**
@@ -297,13 +320,16 @@ export class ClusterClient {
    * for a top-level error (e.g. 31 CLUSTER_AUTHORIZATION_FAILED); an offline directory is an
    * entry with its own error code.
    */
-  async describeLogDirs(nodeId: number): Promise<LogDir[]> {
+  async describeLogDirs(nodeId: number, signal?: AbortSignal): Promise<LogDir[]> {
     const connection = this.brokers().forNode(nodeId, apiOf(DESCRIBE_LOG_DIRS_API));
-    const answer = await connection.send({
-      spec: DESCRIBE_LOG_DIRS_API,
-      encode: encodeDescribeLogDirsRequest,
-      decode: decodeDescribeLogDirsResponse,
-    });
+    const answer = await connection.send(
+      {
+        spec: DESCRIBE_LOG_DIRS_API,
+        encode: encodeDescribeLogDirsRequest,
+        decode: decodeDescribeLogDirsResponse,
+      },
+      signal,
+    );
     if (answer.errorCode !== 0) {
       throw errorResponse(DESCRIBE_LOG_DIRS_API, connection, answer.errorCode);
     }
@@ -315,12 +341,15 @@ export class ClusterClient {
    * controller). A partition-level error (6 when the answering controller is not the leader)
    * is in `errorCode`; a top-level one throws `BrokerErrorResponse`.
    */
-  async describeQuorum(): Promise<QuorumDescription> {
-    const { value, connection } = await this.anyBroker({
-      spec: DESCRIBE_QUORUM_API,
-      encode: encodeDescribeQuorumRequest,
-      decode: decodeDescribeQuorumResponse,
-    });
+  async describeQuorum(signal?: AbortSignal): Promise<QuorumDescription> {
+    const { value, connection } = await this.anyBroker(
+      {
+        spec: DESCRIBE_QUORUM_API,
+        encode: encodeDescribeQuorumRequest,
+        decode: decodeDescribeQuorumResponse,
+      },
+      signal,
+    );
     if (value.errorCode !== 0) {
       throw errorResponse(DESCRIBE_QUORUM_API, connection, value.errorCode, value.errorMessage);
     }
@@ -344,15 +373,19 @@ export class ClusterClient {
   async describeTopicConfigs(
     topics: readonly string[],
     configNames: readonly string[] | null,
+    signal?: AbortSignal,
   ): Promise<Map<string, TopicConfigs>> {
     const names = [...new Set(topics)];
     if (names.length === 0) return new Map();
     const resources = names.map((name) => ({ type: TOPIC_RESOURCE_TYPE, name, configNames }));
-    const { value } = await this.anyBroker({
-      spec: DESCRIBE_CONFIGS_API,
-      encode: (version) => encodeDescribeConfigsRequest({ resources }, version),
-      decode: decodeDescribeConfigsResponse,
-    });
+    const { value } = await this.anyBroker(
+      {
+        spec: DESCRIBE_CONFIGS_API,
+        encode: (version) => encodeDescribeConfigsRequest({ resources }, version),
+        decode: decodeDescribeConfigsResponse,
+      },
+      signal,
+    );
     const result = new Map<string, TopicConfigs>();
     for (const { resourceName, errorCode, errorMessage, configs } of value) {
       const values = new Map(configs.map((entry) => [entry.name, entry.value]));
@@ -364,12 +397,13 @@ export class ClusterClient {
   /** Sends a request any broker can answer: the last one that answered, then the others. */
   private async anyBroker<T>(
     call: ApiCall<T>,
+    signal: AbortSignal | undefined,
   ): Promise<{ value: T; connection: BrokerConnection }> {
     const directory = this.brokers();
     const errors: BrokerRequestError[] = [];
     for (const connection of directory.anyBrokerCandidates()) {
       try {
-        const value = await connection.send(call);
+        const value = await connection.send(call, signal);
         directory.answeredBy(connection);
         return { value, connection };
       } catch (error) {

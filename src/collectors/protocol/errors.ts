@@ -10,7 +10,8 @@ import type { BrokerVersionRange } from './api-spec';
  * - `error-response`: the broker answered with a top-level error that leaves nothing usable;
  * - `decode`: the answer does not match the layout of the version asked for;
  * - `unknown-broker`: no address is known for the node id (not in the last Metadata);
- * - `no-broker`: a request for any broker failed on every broker tried.
+ * - `no-broker`: a request for any broker failed on every broker tried;
+ * - `aborted`: the caller's signal fired (the snapshot deadline) before the answer came.
  */
 export type RequestFailureReason =
   | 'connection'
@@ -20,7 +21,8 @@ export type RequestFailureReason =
   | 'error-response'
   | 'decode'
   | 'unknown-broker'
-  | 'no-broker';
+  | 'no-broker'
+  | 'aborted';
 
 /** Where a failed request went. */
 export interface RequestTarget {

@@ -16,7 +16,6 @@ const brokers = injectedBrokers();
 const harness = new TelemetryHarness();
 const collector = new KafkaClusterCollector({
   brokers,
-  meterProvider: harness.meterProvider,
   minSnapshotIntervalMs: 1, // every collection in this test takes a fresh snapshot
   lagStatusWindow: 3,
 });
@@ -25,7 +24,7 @@ const producer = kafka.producer(IDEMPOTENT_PRODUCER);
 const admin = kafka.admin();
 
 beforeAll(async () => {
-  collector.start();
+  harness.produceFrom(collector.start());
   await Promise.all([producer.connect(), admin.connect()]);
 });
 afterAll(async () => {

@@ -37,15 +37,15 @@ describe('KafkaClusterCollector with an unreachable cluster', () => {
     const basePort = await freeBasePort();
     collector = new KafkaClusterCollector({
       brokers: [`127.0.0.1:${basePort}`],
-      meterProvider: harness.meterProvider,
       minSnapshotIntervalMs: 1,
       connectionTimeout: 500,
     }).start();
+    harness.produceFrom(collector);
 
     const up = async () => (await harness.points('kafka.collector.up'))[0]?.value;
     expect(await up()).toBe(0);
     expect(await up()).toBe(0);
-    // One metadata error per snapshot, and this collection takes one more.
+    // One metadata error per snapshot, this collection's included.
     expect(await harness.total('kafka.collector.scrape.errors', { phase: 'metadata' })).toBe(3);
     expect(await harness.points('kafka.brokers')).toEqual([]); // unknown, not 0
     const warnings = logged.filter((l) => l.level === 'warn');

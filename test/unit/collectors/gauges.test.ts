@@ -1,17 +1,13 @@
 /**
- * The gauges read a snapshot and nothing else: built here by hand (no broker needed) to check
- * names, units, attributes and the rules for offline, under-replicated, under-min-ISR and sums.
+ * The exported metrics read a snapshot and nothing else: built here by hand (no broker needed)
+ * to check names, units, attributes and the rules for offline, under-replicated, under-min-ISR
+ * and sums, through a real SDK metric reader that takes them as a metric producer.
  */
+import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterSnapshot, PartitionSnapshot } from '../../../src/collectors/cluster-snapshot';
-import { registerClusterGauges } from '../../../src/collectors/gauges/cluster-gauges';
-import { registerUpGauge } from '../../../src/collectors/gauges/collector-gauges';
-import { registerConsumerGroupGauges } from '../../../src/collectors/gauges/consumer-group-gauges';
-import { registerQuorumGauges } from '../../../src/collectors/gauges/quorum-gauges';
-import { registerReplicationGauges } from '../../../src/collectors/gauges/replication-gauges';
-import { registerStorageGauges } from '../../../src/collectors/gauges/storage-gauges';
-import { SnapshotSource } from '../../../src/collectors/snapshot-source';
 import { TelemetryHarness } from '../../support/telemetry-harness';
+import { snapshotProducer } from './snapshot-producer';
 
 const partition = (p: Partial<PartitionSnapshot> & { partition: number }): PartitionSnapshot => ({
   errorCode: 0,
@@ -19,7 +15,7 @@ const partition = (p: Partial<PartitionSnapshot> & { partition: number }): Parti
   replicas: [1, 2, 3],
   isr: [1, 2, 3],
   offlineReplicas: [],
-  sizeByBroker: new Map(),
+  replicaSizes: [],
   ...p,
 });
 
@@ -40,20 +36,16 @@ const snapshot: ClusterSnapshot = {
           partition: 0,
           oldestOffset: 5,
           currentOffset: 100,
-          sizeByBroker: new Map([
-            [1, 1000],
-            [2, 1000],
-            [3, 1000],
-          ]),
+          replicaSizes: [1, 2, 3].map((broker) => ({ broker, bytes: 1000 })),
         }),
         partition({
           partition: 1,
           leader: 2,
           isr: [2],
           currentOffset: 50,
-          sizeByBroker: new Map([[2, 700]]),
+          replicaSizes: [{ broker: 2, bytes: 700 }],
         }),
-        partition({ partition: 2, leader: -1, isr: [], errorCode: 5, sizeByBroker: new Map() }),
+        partition({ partition: 2, leader: -1, isr: [], errorCode: 5 }),
       ],
     },
   ],
@@ -101,19 +93,9 @@ const snapshot: ClusterSnapshot = {
 
 let harness: TelemetryHarness;
 function register(perPartition = true) {
-  harness = new TelemetryHarness();
-  const meter = harness.meterProvider.getMeter('test');
-  const source = new SnapshotSource(() => Promise.resolve(snapshot), {
-    maxAgeMs: 60_000,
-    timeoutMs: 1_000,
-  });
-  const settings = { perPartition };
-  registerUpGauge(meter, source);
-  registerClusterGauges(meter, source);
-  registerStorageGauges(meter, source, settings);
-  registerReplicationGauges(meter, source, settings);
-  registerQuorumGauges(meter, source);
-  registerConsumerGroupGauges(meter, source, settings);
+  harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+    snapshotProducer(() => snapshot, { perPartition, maxSeries: 1_000 }),
+  ]);
 }
 afterEach(() => harness.shutdown());
 
@@ -123,7 +105,7 @@ const value = async (name: string, where: Record<string, string | number> = {}) 
   return points[0]!.value;
 };
 
-describe('cluster gauges over one snapshot', () => {
+describe('cluster metrics of one snapshot', () => {
   it('reports replication health per partition and cluster-wide', async () => {
     register();
     const p = (partition: number) => ({ topic: 'orders', partition });
@@ -210,5 +192,85 @@ describe('cluster gauges over one snapshot', () => {
       expect(metric.descriptor.unit, metric.descriptor.name).not.toBe('');
       expect(metric.descriptor.description, metric.descriptor.name).not.toBe('');
     }
+  });
+});
+
+describe('exact export', () => {
+  it('exports only what the current snapshot holds, under cumulative temporality too', async () => {
+    let current: ClusterSnapshot = snapshot;
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(() => current, { perPartition: true, maxSeries: 1_000 }),
+    ]);
+    expect(await harness.points('kafka.consumer_group.lag', { group: 'partial' })).toHaveLength(1);
+    expect(await harness.points('kafka.quorum.voter.lag', { voter: 2 })).toHaveLength(1);
+    // The group is deleted, the topic loses a partition, voter 2 leaves the quorum.
+    current = {
+      ...snapshot,
+      topics: [{ ...snapshot.topics[0]!, partitions: snapshot.topics[0]!.partitions.slice(0, 2) }],
+      quorum: { ...snapshot.quorum!, voters: snapshot.quorum!.voters.slice(0, 1) },
+      groups: snapshot.groups.filter((g) => g.groupId !== 'partial'),
+    };
+    expect(await harness.points('kafka.consumer_group.lag', { group: 'partial' })).toEqual([]);
+    expect(await harness.points('kafka.consumer_group.members', { group: 'partial' })).toEqual([]);
+    expect(await harness.points('kafka.partition.leader', { partition: 2 })).toEqual([]);
+    expect(await harness.points('kafka.quorum.voter.lag', { voter: 2 })).toEqual([]);
+    expect(await value('kafka.topic.partitions', { topic: 'orders' })).toBe(2);
+  });
+
+  it('past maxSeries drops per-partition series first, counts them, keeps every total', async () => {
+    const producer = snapshotProducer(() => snapshot, { perPartition: true, maxSeries: 40 });
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [producer]);
+    const unlimited = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(() => snapshot, { perPartition: true, maxSeries: 1_000 }),
+    ]);
+    const count = (metrics: Awaited<ReturnType<TelemetryHarness['metrics']>>) =>
+      metrics.reduce((sum, metric) => sum + metric.dataPoints.length, 0);
+    const all = count(await unlimited.metrics());
+    await unlimited.shutdown();
+    const limited = await harness.metrics();
+    expect(all).toBeGreaterThan(40);
+    expect(count(limited)).toBe(40);
+    expect(producer.dropped).toBe(all - 40);
+    // Totals are all still there.
+    expect(await value('kafka.cluster.partitions.offline')).toBe(1);
+    expect(await value('kafka.consumer_group.lag_sum', { group: 'billing' })).toBe(10);
+    expect(await value('kafka.collector.up')).toBe(1);
+  });
+});
+
+describe('quorum voters without a fetch time', () => {
+  const stopped = (epochSeenAt: number | undefined): ClusterSnapshot => ({
+    ...snapshot,
+    quorum: {
+      leaderId: 2,
+      leaderEpoch: 8,
+      ...(epochSeenAt === undefined ? {} : { epochSeenAt }),
+      highWatermark: 950,
+      voters: [
+        { replicaId: 2, logEndOffset: 950, lastFetchTimestamp: snapshot.takenAt },
+        // The former leader, stopped: the new leader never heard from it.
+        { replicaId: 1, logEndOffset: -1 },
+      ],
+      observers: [],
+    },
+  });
+
+  it('read as behind by at least the time since the epoch was first seen', async () => {
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(() => stopped(snapshot.takenAt - 12_000), {
+        perPartition: true,
+        maxSeries: 1_000,
+      }),
+    ]);
+    expect(await value('kafka.quorum.voter.fetch_age', { voter: 1 })).toBe(12);
+    expect(await value('kafka.quorum.voter.fetch_age', { voter: 2 })).toBe(0);
+  });
+
+  it('export no fetch age when the epoch is first seen now: 0 would read as healthy', async () => {
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(() => stopped(snapshot.takenAt), { perPartition: true, maxSeries: 1_000 }),
+    ]);
+    expect(await harness.points('kafka.quorum.voter.fetch_age', { voter: 1 })).toEqual([]);
+    expect(await harness.points('kafka.quorum.voter.lag', { voter: 1 })).toEqual([]);
   });
 });

@@ -1,0 +1,145 @@
+import { ValueType, type HrTime } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type HistogramMetricData,
+  type MetricData,
+  type SumMetricData,
+} from '@opentelemetry/sdk-metrics';
+import { ATTR_PHASE } from './collector-attributes';
+import type { ClusterSnapshot, SnapshotPhase } from './cluster-snapshot';
+
+const DURATION_BOUNDARIES = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The collector's own work: snapshot duration and errors, late phase results and series left
+ * out by the limit, counted once per snapshot taken (not per reader that exported it) and
+ * exported with the snapshot's metrics, cumulative since the collector started. Produced here
+ * rather than through SDK instruments so that an export shows the errors of the very snapshot
+ * it exports: a reader reads SDK instruments while the producer is still taking the snapshot.
+ */
+export class CollectorSelfMetrics {
+  private readonly startTime: HrTime;
+  private readonly durationCounts = new Array<number>(DURATION_BOUNDARIES.length + 1).fill(0);
+  private durationSum = 0;
+  private durationCount = 0;
+  private durationMin = Infinity;
+  private durationMax = -Infinity;
+  private readonly errors = new Map<SnapshotPhase, number>();
+  private readonly late = new Map<SnapshotPhase, number>();
+  private dropped = 0;
+
+  constructor(startedAt: number = Date.now()) {
+    this.startTime = millisToHrTime(startedAt);
+  }
+
+  /** A snapshot was taken: its duration and errors. */
+  snapshotTaken(snapshot: ClusterSnapshot): void {
+    const seconds = snapshot.durationSeconds;
+    let bucket = DURATION_BOUNDARIES.findIndex((boundary) => seconds <= boundary);
+    if (bucket < 0) bucket = DURATION_BOUNDARIES.length;
+    this.durationCounts[bucket]!++;
+    this.durationSum += seconds;
+    this.durationCount++;
+    this.durationMin = Math.min(this.durationMin, seconds);
+    this.durationMax = Math.max(this.durationMax, seconds);
+    for (const { phase } of snapshot.errors) increment(this.errors, phase);
+  }
+
+  /** A phase settled after its snapshot was assembled; its result was dropped. */
+  lateResult(phase: SnapshotPhase): void {
+    increment(this.late, phase);
+  }
+
+  /** An export left out `count` series past the limit. */
+  seriesDropped(count: number): void {
+    this.dropped += count;
+  }
+
+  /** The metrics as of now. */
+  metrics(now: number = Date.now()): MetricData[] {
+    const endTime = millisToHrTime(now);
+    const { startTime } = this;
+    const metrics: MetricData[] = [];
+    if (this.durationCount > 0) {
+      const duration: HistogramMetricData = {
+        descriptor: {
+          name: 'kafka.collector.scrape.duration',
+          unit: 's',
+          description: 'Time taken to take one cluster snapshot.',
+          valueType: ValueType.DOUBLE,
+        },
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: [
+          {
+            startTime,
+            endTime,
+            attributes: {},
+            value: {
+              buckets: { boundaries: DURATION_BOUNDARIES, counts: [...this.durationCounts] },
+              sum: this.durationSum,
+              count: this.durationCount,
+              min: this.durationMin,
+              max: this.durationMax,
+            },
+          },
+        ],
+      };
+      metrics.push(duration);
+    }
+    const counter = (
+      name: string,
+      unit: string,
+      description: string,
+      points: SumMetricData['dataPoints'],
+    ): SumMetricData => ({
+      descriptor: { name, unit, description, valueType: ValueType.INT },
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      dataPoints: points,
+    });
+    const byPhase = (counts: Map<SnapshotPhase, number>) =>
+      [...counts].map(([phase, value]) => ({
+        startTime,
+        endTime,
+        attributes: { [ATTR_PHASE]: phase },
+        value,
+      }));
+    if (this.errors.size > 0) {
+      metrics.push(
+        counter(
+          'kafka.collector.scrape.errors',
+          '{error}',
+          'Failed requests, and phases without a result before the snapshot deadline, by phase.',
+          byPhase(this.errors),
+        ),
+      );
+    }
+    if (this.late.size > 0) {
+      metrics.push(
+        counter(
+          'kafka.collector.late_results',
+          '{result}',
+          'Phase results that arrived after their snapshot was assembled at the deadline, and were dropped.',
+          byPhase(this.late),
+        ),
+      );
+    }
+    metrics.push(
+      counter(
+        'kafka.collector.series.dropped',
+        '{series}',
+        'Series of cluster snapshots not exported because they were past the series limit.',
+        [{ startTime, endTime, attributes: {}, value: this.dropped }],
+      ),
+    );
+    return metrics;
+  }
+}
+
+function increment<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}

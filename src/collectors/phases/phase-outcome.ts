@@ -1,0 +1,34 @@
+import type { SnapshotError, SnapshotPhase } from '../cluster-snapshot';
+
+/**
+ * What one phase of a snapshot learned, with the failures of its own requests. Phases never
+ * throw and never write into anything shared: the snapshot is assembled from their outcomes
+ * once they have all settled or the deadline has passed.
+ */
+export interface PhaseOutcome<T> {
+  readonly value: T;
+  readonly errors: readonly SnapshotError[];
+}
+
+/** Collects a phase's request failures as it goes. */
+export class PhaseErrors {
+  readonly list: SnapshotError[] = [];
+
+  constructor(private readonly phase: SnapshotPhase) {}
+
+  /** Records a failed request (or step) of this phase, on `broker` when there was one. */
+  add(error: unknown, broker?: number, phase: SnapshotPhase = this.phase): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.list.push(broker === undefined ? { phase, message } : { phase, broker, message });
+  }
+
+  /** The outcome of the phase: `value` with the failures recorded so far. */
+  outcome<T>(value: T): PhaseOutcome<T> {
+    return { value, errors: this.list };
+  }
+}
+
+/** `topic` + NUL + `partition`: a map key no topic name can collide with. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

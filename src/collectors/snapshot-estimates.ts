@@ -1,0 +1,37 @@
+import type { ClusterSnapshot } from './cluster-snapshot';
+import type { GroupLagEstimate } from './lag-tracker';
+import { partitionKey } from './phases/phase-outcome';
+
+/** What the collector's memory of earlier snapshots adds to a freshly assembled one. */
+export interface SnapshotEstimates {
+  groups: ReadonlyMap<string, GroupLagEstimate>;
+  /** When the quorum's current leader epoch was first seen; undefined without a quorum. */
+  quorumEpochSeenAt: number | undefined;
+}
+
+/** The snapshot with time lag, lag status and the quorum epoch's first sighting filled in. */
+export function withEstimates(
+  snapshot: ClusterSnapshot,
+  estimates: SnapshotEstimates,
+): ClusterSnapshot {
+  const { quorum } = snapshot;
+  const seenAt = estimates.quorumEpochSeenAt;
+  return {
+    ...snapshot,
+    ...(quorum === undefined || seenAt === undefined
+      ? {}
+      : { quorum: { ...quorum, epochSeenAt: seenAt } }),
+    groups: snapshot.groups.map((group) => {
+      const estimate = estimates.groups.get(group.groupId);
+      if (estimate === undefined) return group;
+      return {
+        ...group,
+        ...(estimate.status === undefined ? {} : { status: estimate.status }),
+        partitions: group.partitions.map((p) => {
+          const seconds = estimate.timeLagSeconds.get(partitionKey(p.topic, p.partition));
+          return seconds === undefined ? p : { ...p, timeLagSeconds: seconds };
+        }),
+      };
+    }),
+  };
+}
