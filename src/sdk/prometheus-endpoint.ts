@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { diag } from '@opentelemetry/api';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { prometheusText } from './prometheus-text';
 
 /** Where a Prometheus endpoint listens. */
 export interface PrometheusEndpointOptions {
@@ -27,10 +31,11 @@ export interface PrometheusEndpoint {
 }
 
 /**
- * Serves the OpenTelemetry PrometheusExporter on our own server instead of the one the exporter
- * starts: the exporter's server cannot be unreferenced and reports a taken port only through the
- * diag logger, while this one can do both. Paths other than /metrics answer 404, as the
- * exporter's do.
+ * Serves the OpenTelemetry PrometheusExporter (as the metric reader) on our own server instead of
+ * the one the exporter starts: the exporter's server cannot be unreferenced and reports a taken
+ * port only through the diag logger, while this one can do both; and the text is written by
+ * `prometheusText`, the exporter's format at a fraction of its time and memory, in chunks.
+ * Paths other than /metrics answer 404, as the exporter's do.
  */
 export function servePrometheus(options: PrometheusEndpointOptions): PrometheusEndpoint {
   const reader = new PrometheusExporter({
@@ -40,7 +45,7 @@ export function servePrometheus(options: PrometheusEndpointOptions): PrometheusE
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
-      reader.getMetricsRequestHandler(request, response);
+      void serveMetrics(reader, request.method === 'HEAD', response);
     } else {
       response.statusCode = 404;
       response.end();
@@ -67,4 +72,31 @@ export function servePrometheus(options: PrometheusEndpointOptions): PrometheusE
       server.closeAllConnections();
     });
   return { reader, listening, close };
+}
+
+/** One scrape: collect, then write the text metric by metric, waiting when the socket is full. */
+async function serveMetrics(
+  reader: PrometheusExporter,
+  headOnly: boolean,
+  response: ServerResponse,
+): Promise<void> {
+  try {
+    const { resourceMetrics, errors } = await reader.collect();
+    if (errors.length > 0) diag.error('PrometheusExporter: metrics collection errors', ...errors);
+    response.statusCode = 200;
+    response.setHeader('content-type', 'text/plain');
+    if (!headOnly) {
+      for (const chunk of prometheusText(resourceMetrics)) {
+        if (response.destroyed) return;
+        // A scraper that hangs up never drains: stop at close instead of waiting for ever.
+        if (!response.write(chunk))
+          await Promise.race([once(response, 'drain'), once(response, 'close')]);
+      }
+    }
+    response.end();
+  } catch (error) {
+    diag.error('kafka-otel: Prometheus scrape failed', error);
+    if (!response.headersSent) response.statusCode = 500;
+    response.end();
+  }
 }

@@ -1,0 +1,93 @@
+/**
+ * Our Prometheus text must be exactly what the OpenTelemetry PrometheusExporter serializes with
+ * its defaults, so that scrapes read the same whichever produced them: checked byte for byte
+ * on metrics from a real SDK (counters, up-down counters, gauges, histograms, odd names, label
+ * values that need escaping) plus a cluster snapshot's gauges.
+ */
+import { ValueType } from '@opentelemetry/api';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { describe, expect, it } from 'vitest';
+import { prometheusText } from '../../../src/sdk/prometheus-text';
+
+class PullReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected onForceFlush() {
+    return Promise.resolve();
+  }
+  protected onShutdown() {
+    return Promise.resolve();
+  }
+}
+
+async function collected(
+  record: (provider: MeterProvider) => void,
+  resource = resourceFromAttributes({ 'service.name': 'shop', 'host.name': 'a\\b"c\nd' }),
+): Promise<ResourceMetrics> {
+  const reader = new PullReader();
+  const provider = new MeterProvider({ resource, readers: [reader] });
+  record(provider);
+  const { resourceMetrics } = await reader.collect();
+  await provider.shutdown();
+  return resourceMetrics;
+}
+
+const exporterText = (metrics: ResourceMetrics) =>
+  new PrometheusSerializer(undefined, false).serialize(metrics);
+const ourText = (metrics: ResourceMetrics) => [...prometheusText(metrics)].join('');
+
+describe('prometheusText', () => {
+  it('matches the exporter for every instrument kind, names and escaping included', async () => {
+    const metrics = await collected((provider) => {
+      const meter = provider.getMeter('kafka-otel', '1.2.3');
+      meter.createCounter('kafka.client.sent.bytes', { unit: 'By', description: 'Bytes.' }).add(5, {
+        topic: 'orders',
+        'weird-key.x': 'quote " back \\ newline \n',
+      });
+      meter.createCounter('already_total', { description: '' }).add(2);
+      meter.createUpDownCounter('kafka.client.connections', { unit: '{connection}' }).add(-1, {
+        kind: 'producer',
+      });
+      const histogram = meter.createHistogram('kafka.client.request.duration', {
+        unit: 's',
+        description: 'Line one\nline two \\ end',
+        advice: { explicitBucketBoundaries: [0.001, 0.1, 1] },
+      });
+      histogram.record(0.05, { 'kafka.api.name': 'Fetch', 'server.port': 9092 });
+      histogram.record(3, { 'kafka.api.name': 'Fetch', 'server.port': 9092 });
+      meter
+        .createObservableGauge('9lives.gauge', { valueType: ValueType.INT })
+        .addCallback((result) => {
+          result.observe(7, { partition: 3, ok: true, list: 'x' });
+          result.observe(Infinity, { partition: 4 });
+        });
+      provider.getMeter('second-scope').createCounter('other').add(1);
+    });
+    expect(ourText(metrics)).toBe(exporterText(metrics));
+  });
+
+  it('matches the exporter when nothing is registered and without resource attributes', async () => {
+    const metrics = await collected(() => undefined, resourceFromAttributes({}));
+    expect(ourText(metrics)).toBe(exporterText(metrics));
+  });
+
+  it('yields one chunk per metric after target_info, never one giant string', async () => {
+    const metrics = await collected((provider) => {
+      const meter = provider.getMeter('scope');
+      meter.createCounter('a').add(1);
+      meter.createCounter('b').add(1);
+    });
+    const chunks = [...prometheusText(metrics)];
+    expect(chunks).toHaveLength(3);
+    expect(chunks[0]).toMatch(/^# HELP target_info/);
+    expect(chunks[1]).toMatch(/^# HELP a_total/);
+  });
+});
