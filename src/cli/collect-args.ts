@@ -1,5 +1,5 @@
-import type { Environment } from '../sdk/env-reader';
-import { parseBoolean } from '../sdk/value-parsers';
+import type { Environment } from '../config/env-reader';
+import { parseBoolean } from '../config/value-parsers';
 import { FLAGS_BY_NAME, type CollectFlag } from './collect-flags';
 import { UsageError } from './usage-error';
 

@@ -1,7 +1,7 @@
 import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-collector';
-import type { Environment } from '../sdk/env-reader';
-import { buildKafkaSecurity } from '../sdk/kafka-security';
-import { OTLP_PROTOCOLS, signalUrl, type OtlpProtocol } from '../sdk/otlp-endpoint';
+import type { Environment } from '../config/env-reader';
+import { buildKafkaSecurity } from '../config/kafka-security';
+import { OTLP_PROTOCOLS, signalUrl, type OtlpProtocol } from '../config/otlp-endpoint';
 import {
   parseBrokers,
   parseChoice,
@@ -9,7 +9,7 @@ import {
   parseHttpUrl,
   parsePort,
   parseRegex,
-} from '../sdk/value-parsers';
+} from '../config/value-parsers';
 import { CollectArgs, convert } from './collect-args';
 import { UsageError } from './usage-error';
 

@@ -9,7 +9,7 @@ import {
   parsePositiveInteger,
   parseRatio,
   parseRegex,
-} from '../../../src/sdk/value-parsers';
+} from '../../../src/config/value-parsers';
 
 describe('value parsers', () => {
   it('parses broker lists, trimming blanks', () => {

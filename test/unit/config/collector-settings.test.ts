@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCollectorSettings } from '../../../src/sdk/collector-settings';
-import { EnvReader } from '../../../src/sdk/env-reader';
+import { readCollectorSettings } from '../../../src/config/collector-settings';
+import { EnvReader } from '../../../src/config/env-reader';
 
 function read(env: Record<string, string>) {
   const warnings: string[] = [];
