@@ -2,8 +2,8 @@ import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-c
 import type { Environment } from '../config/env-reader';
 import { buildKafkaSecurity } from '../config/kafka-security';
 import { OTLP_PROTOCOLS, signalUrl, type OtlpProtocol } from '../config/otlp-endpoint';
+import { parseBrokerList } from '../config/broker-address';
 import {
-  parseBrokers,
   parseChoice,
   parseDuration,
   parseHttpUrl,
@@ -55,7 +55,7 @@ export function parseCollectConfig(
   };
   return {
     collector: {
-      brokers: convert(brokersGiven, parseBrokers),
+      brokers: convert(brokersGiven, parseBrokerList),
       clientId: args.text('client-id')?.value,
       ...readSecurity(args),
       topics: regex('topics'),

@@ -1,7 +1,8 @@
 import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-collector';
 import type { EnvReader } from './env-reader';
 import { buildKafkaSecurity } from './kafka-security';
-import { InvalidValue, parseBoolean, parseBrokers, parseRegex } from './value-parsers';
+import { parseBrokerList } from './broker-address';
+import { InvalidValue, parseBoolean, parseRegex } from './value-parsers';
 
 const PREFIX = 'KAFKA_OTEL_COLLECT_';
 
@@ -16,7 +17,7 @@ export function readCollectorSettings(
 ): Omit<KafkaClusterCollectorOptions, 'meterProvider'> | undefined {
   if (reader.string(`${PREFIX}BROKERS`) === undefined) return undefined;
   const notStarted = 'the cluster collector is not started';
-  const brokers = reader.parsed(`${PREFIX}BROKERS`, parseBrokers, undefined, notStarted);
+  const brokers = reader.parsed(`${PREFIX}BROKERS`, parseBrokerList, undefined, notStarted);
   if (brokers === undefined) return undefined;
   const filter = (what: string) =>
     reader.parsed(

@@ -10,24 +10,6 @@ export class InvalidValue extends Error {
   override readonly name = 'InvalidValue';
 }
 
-const BROKER = /^[^:\s,]+:(\d{1,5})$/;
-
-/** `host:port[,host:port...]`, blanks around commas allowed. */
-export function parseBrokers(text: string): string[] {
-  const brokers = text
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  if (brokers.length === 0) throw new InvalidValue('expected host:port[,host:port...]');
-  for (const broker of brokers) {
-    const match = BROKER.exec(broker);
-    if (!match || !isPort(Number(match[1]))) {
-      throw new InvalidValue(`'${broker}' is not host:port (port 1-65535)`);
-    }
-  }
-  return brokers;
-}
-
 function isPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }

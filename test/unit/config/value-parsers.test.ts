@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidValue,
   parseBoolean,
-  parseBrokers,
   parseDuration,
   parseHttpUrl,
   parsePort,
@@ -12,13 +11,6 @@ import {
 } from '../../../src/config/value-parsers';
 
 describe('value parsers', () => {
-  it('parses broker lists, trimming blanks', () => {
-    expect(parseBrokers(' a:1 , b.example:9092,')).toEqual(['a:1', 'b.example:9092']);
-    for (const bad of ['', 'a', 'a:', 'a:0', 'a:65536', ':9092', 'a b:1']) {
-      expect(() => parseBrokers(bad), bad).toThrow(InvalidValue);
-    }
-  });
-
   it('parses durations with units, refusing bare numbers', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('15s')).toBe(15_000);
