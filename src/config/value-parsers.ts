@@ -61,6 +61,11 @@ export function parseDuration(text: string): number {
   return Math.round(ms);
 }
 
+/** A duration as {@link parseDuration} takes it, or a bare `0`: zero needs no unit. */
+export function parseDurationOrZero(text: string): number {
+  return text.trim() === '0' ? 0 : parseDuration(text);
+}
+
 /** A regular expression (compiled to match whole names, as the collectors do). */
 export function parseRegex(text: string): RegExp {
   try {

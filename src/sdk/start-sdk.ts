@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
-import { readCollectorSettings } from '../config/collector-settings';
+import { readCollectorSettings } from '../config/in-process-collector-options';
 import { EnvReader, type Environment, type WarningSink } from '../config/env-reader';
 import { createInstrumentations } from './instrumentations';
 import { createMetricReaders } from './metric-readers';

@@ -1,84 +1,49 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCollectorSettings } from '../../../src/config/collector-settings';
-import { EnvReader } from '../../../src/config/env-reader';
+import { COLLECTOR_SETTINGS } from '../../../src/config/collector-settings';
+import {
+  BEGIN,
+  END,
+  settingsMarkdown,
+  withSettingsTable,
+} from '../../../scripts/settings-doc/settings-markdown';
 
-function read(env: Record<string, string>) {
-  const warnings: string[] = [];
-  const options = readCollectorSettings(new EnvReader(env, (m) => warnings.push(m)));
-  return { options, warnings };
-}
+const README = join(__dirname, '..', '..', '..', 'README.md');
 
-describe('in-process collector settings from KAFKA_OTEL_COLLECT_*', () => {
-  it('starts no collector without KAFKA_OTEL_COLLECT_BROKERS', () => {
-    expect(read({ KAFKA_OTEL_COLLECT_TOPICS: 'orders' })).toEqual({
-      options: undefined,
-      warnings: [],
-    });
+describe('the collector settings table', () => {
+  it('spells every variable KAFKA_OTEL_COLLECT_*, with KAFKA_OTEL_* as the only alias', () => {
+    for (const setting of COLLECTOR_SETTINGS) {
+      expect(setting.env, setting.name).toMatch(/^KAFKA_OTEL_COLLECT_[A-Z_]+$/);
+      for (const alias of setting.aliases) {
+        expect(alias, setting.name).toBe(setting.env.replace('KAFKA_OTEL_COLLECT_', 'KAFKA_OTEL_'));
+      }
+    }
   });
 
-  it('reads brokers, filters, switches, client id, SASL and TLS', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kafka-otel-ca-'));
-    writeFileSync(join(dir, 'ca.pem'), 'PEM');
-    const { options, warnings } = read({
-      KAFKA_OTEL_COLLECT_BROKERS: 'k1:9092,k2:9092',
-      KAFKA_OTEL_COLLECT_TOPICS: 'orders.*',
-      KAFKA_OTEL_COLLECT_GROUPS: 'billing',
-      KAFKA_OTEL_COLLECT_INCLUDE_INTERNAL_TOPICS: 'true',
-      KAFKA_OTEL_COLLECT_PARTITION_METRICS: 'false',
-      KAFKA_OTEL_COLLECT_CLIENT_ID: 'payments-collector',
-      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'scram-sha-256',
-      KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u',
-      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'p',
-      KAFKA_OTEL_COLLECT_TLS_CA: join(dir, 'ca.pem'),
-    });
-    expect(warnings).toEqual([]);
-    expect(options).toEqual({
-      brokers: ['k1:9092', 'k2:9092'],
-      clientId: 'payments-collector',
-      sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
-      ssl: { ca: ['PEM'] },
-      topics: /orders.*/,
-      groups: /billing/,
-      includeInternalTopics: true,
-      perPartitionMetrics: false,
-    });
+  it('gives each name, flag and variable to one setting only', () => {
+    const names = COLLECTOR_SETTINGS.map((s) => s.name);
+    const flags = COLLECTOR_SETTINGS.flatMap((s) => (s.flag === undefined ? [] : [s.flag]));
+    const variables = COLLECTOR_SETTINGS.flatMap((s) => [s.env, ...s.aliases]);
+    expect(new Set(names).size).toBe(names.length);
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(variables).size).toBe(variables.length);
   });
 
-  it('does not start the collector when the brokers or SASL settings are unusable', () => {
-    expect(read({ KAFKA_OTEL_COLLECT_BROKERS: 'kafka' })).toEqual({
-      options: undefined,
-      warnings: [
-        "KAFKA_OTEL_COLLECT_BROKERS='kafka' is invalid: 'kafka' is not host:port (port 1-65535); the cluster collector is not started",
-      ],
-    });
-    expect(
-      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'gssapi' }),
-    ).toEqual({
-      options: undefined,
-      warnings: [
-        "KAFKA_OTEL_COLLECT_SASL_MECHANISM='gssapi' is invalid: expected one of plain, scram-sha-256, scram-sha-512; the cluster collector is not started",
-      ],
-    });
-    expect(
-      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u' }).warnings,
-    ).toEqual([
-      'KAFKA_OTEL_COLLECT_SASL_USERNAME needs KAFKA_OTEL_COLLECT_SASL_MECHANISM; the cluster collector is not started',
-    ]);
+  it('is what the README shows (regenerate with npm run docs:settings)', () => {
+    const readme = readFileSync(README, 'utf8');
+    const section = readme.slice(readme.indexOf(BEGIN) + BEGIN.length, readme.indexOf(END));
+    expect(section.trim(), 'README.md is out of date: npm run docs:settings').toBe(
+      settingsMarkdown(),
+    );
+    expect(withSettingsTable(readme)).toBe(readme);
   });
 
-  it('falls back to all topics and groups for an invalid pattern', () => {
-    const { options, warnings } = read({
-      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
-      KAFKA_OTEL_COLLECT_TOPICS: '(',
-    });
-    expect(options?.topics).toBeUndefined();
-    expect(warnings).toEqual([
-      expect.stringMatching(
-        /^KAFKA_OTEL_COLLECT_TOPICS='\(' is invalid: not a regular expression .*; collecting all topics$/,
-      ),
-    ]);
+  it('puts one row per setting in the generated table', () => {
+    const rows = settingsMarkdown().split('\n').slice(2);
+    expect(rows).toHaveLength(COLLECTOR_SETTINGS.length);
+    expect(rows[0]).toMatch(
+      /^\| `--brokers HOST:PORT\[,HOST:PORT\]` +\| `KAFKA_OTEL_COLLECT_BROKERS` +\| `KAFKA_OTEL_BROKERS` +\| +\| yes +\| Seed brokers/,
+    );
   });
 });

@@ -3,6 +3,7 @@ import {
   InvalidValue,
   parseBoolean,
   parseDuration,
+  parseDurationOrZero,
   parseHttpUrl,
   parsePort,
   parsePositiveInteger,
@@ -19,6 +20,15 @@ describe('value parsers', () => {
     expect(parseDuration('2h')).toBe(7_200_000);
     for (const bad of ['15', '15x', 's', '', '1m 30s', '-1s']) {
       expect(() => parseDuration(bad), bad).toThrow('expected a duration such as 500ms');
+    }
+  });
+
+  it('takes a bare 0 as a zero duration where zero is allowed, and nothing else bare', () => {
+    expect(parseDurationOrZero(' 0 ')).toBe(0);
+    expect(parseDurationOrZero('0s')).toBe(0);
+    expect(parseDurationOrZero('250ms')).toBe(250);
+    for (const bad of ['5', '00', '-0', '']) {
+      expect(() => parseDurationOrZero(bad), bad).toThrow('expected a duration such as 500ms');
     }
   });
 

@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCollectorSettings } from '../../../src/config/in-process-collector-options';
+import { EnvReader } from '../../../src/config/env-reader';
+
+function read(env: Record<string, string>) {
+  const warnings: string[] = [];
+  const options = readCollectorSettings(new EnvReader(env, (m) => warnings.push(m)));
+  return { options, warnings };
+}
+
+describe('in-process collector settings from KAFKA_OTEL_COLLECT_*', () => {
+  it('starts no collector without KAFKA_OTEL_COLLECT_BROKERS', () => {
+    expect(read({ KAFKA_OTEL_COLLECT_TOPICS: 'orders' })).toEqual({
+      options: undefined,
+      warnings: [],
+    });
+  });
+
+  it('reads brokers, filters, switches, client id, SASL and TLS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-otel-ca-'));
+    writeFileSync(join(dir, 'ca.pem'), 'PEM');
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k1:9092,k2:9092',
+      KAFKA_OTEL_COLLECT_TOPICS: 'orders.*',
+      KAFKA_OTEL_COLLECT_GROUPS: 'billing',
+      KAFKA_OTEL_COLLECT_INCLUDE_INTERNAL_TOPICS: 'true',
+      KAFKA_OTEL_COLLECT_PARTITION_METRICS: 'false',
+      KAFKA_OTEL_COLLECT_CLIENT_ID: 'payments-collector',
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u',
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'p',
+      KAFKA_OTEL_COLLECT_TLS_CA: join(dir, 'ca.pem'),
+    });
+    expect(warnings).toEqual([]);
+    expect(options).toEqual({
+      brokers: ['k1:9092', 'k2:9092'],
+      clientId: 'payments-collector',
+      sasl: { mechanism: 'scram-sha-256', username: 'u', password: 'p' },
+      ssl: { ca: ['PEM'] },
+      topics: /orders.*/,
+      groups: /billing/,
+      includeInternalTopics: true,
+      perPartitionMetrics: false,
+    });
+  });
+
+  it('does not start the collector when the brokers or SASL settings are unusable', () => {
+    expect(read({ KAFKA_OTEL_COLLECT_BROKERS: 'kafka' })).toEqual({
+      options: undefined,
+      warnings: [
+        "KAFKA_OTEL_COLLECT_BROKERS='kafka' is invalid: 'kafka' is not host:port (port 1-65535); the cluster collector is not started",
+      ],
+    });
+    expect(
+      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'gssapi' }),
+    ).toEqual({
+      options: undefined,
+      warnings: [
+        "KAFKA_OTEL_COLLECT_SASL_MECHANISM='gssapi' is invalid: expected one of plain, scram-sha-256, scram-sha-512; the cluster collector is not started",
+      ],
+    });
+    expect(
+      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u' }).warnings,
+    ).toEqual([
+      'KAFKA_OTEL_COLLECT_SASL_USERNAME needs KAFKA_OTEL_COLLECT_SASL_MECHANISM; the cluster collector is not started',
+    ]);
+  });
+
+  it('falls back to all topics and groups for an invalid pattern', () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_TOPICS: '(',
+    });
+    expect(options?.topics).toBeUndefined();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^KAFKA_OTEL_COLLECT_TOPICS='\(' is invalid: not a regular expression .*; collecting all topics$/,
+      ),
+    ]);
+  });
+
+  it('reads the KAFKA_OTEL_* aliases, the KAFKA_OTEL_COLLECT_* spelling winning when both are set', () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_BROKERS: 'alias:9092',
+      KAFKA_OTEL_COLLECT_TOPICS: 'canonical',
+      KAFKA_OTEL_TOPICS: 'alias',
+      KAFKA_OTEL_PARTITION_METRICS: 'false',
+      KAFKA_OTEL_SASL_MECHANISM: 'plain',
+      KAFKA_OTEL_SASL_USERNAME: 'u',
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'canonical',
+      KAFKA_OTEL_SASL_PASSWORD: 'alias',
+    });
+    expect(warnings).toEqual([]);
+    expect(options).toEqual({
+      brokers: ['alias:9092'],
+      topics: /canonical/,
+      includeInternalTopics: false,
+      perPartitionMetrics: false,
+      sasl: { mechanism: 'plain', username: 'u', password: 'canonical' },
+    });
+  });
+
+  it('names the variable it read in a warning, alias or not', () => {
+    expect(read({ KAFKA_OTEL_BROKERS: '::1:9092' }).warnings).toEqual([
+      "KAFKA_OTEL_BROKERS='::1:9092' is invalid: '::1:9092' is not host:port (port 1-65535): write an IPv6 address in brackets, as in [::1]:9092; the cluster collector is not started",
+    ]);
+    expect(
+      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_SASL_USERNAME: 'u' }).warnings,
+    ).toEqual([
+      'KAFKA_OTEL_SASL_USERNAME needs KAFKA_OTEL_COLLECT_SASL_MECHANISM; the cluster collector is not started',
+    ]);
+  });
+
+  it('reads the snapshot sharing window (0: never share) and the series limit', () => {
+    expect(
+      read({
+        KAFKA_OTEL_COLLECT_BROKERS: '[::1]:9092',
+        KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '0',
+        KAFKA_OTEL_COLLECT_MAX_SERIES: '100000',
+      }).options,
+    ).toMatchObject({ brokers: ['[::1]:9092'], minSnapshotIntervalMs: 0, maxSeries: 100_000 });
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '5',
+      KAFKA_OTEL_COLLECT_MAX_SERIES: 'lots',
+    });
+    expect(options?.minSnapshotIntervalMs).toBeUndefined();
+    expect(options?.maxSeries).toBeUndefined();
+    expect(warnings).toEqual([
+      "KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL='5' is invalid: expected a duration such as 500ms, 15s, 1m or 1m30s; using the collector's default",
+      "KAFKA_OTEL_COLLECT_MAX_SERIES='lots' is invalid: expected a whole number greater than 0; using the collector's default",
+    ]);
+  });
+});
