@@ -7,7 +7,7 @@ import { parseCollectConfig } from './cli/collect-config';
 import { collectUsage } from './cli/collect-usage';
 import { runCollect } from './cli/run-collect';
 import { UsageError } from './cli/usage-error';
-import type { Environment } from './sdk/env-reader';
+import type { Environment } from './config/env-reader';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
 const USAGE = `Usage: ${PACKAGE_NAME} <command> [options]

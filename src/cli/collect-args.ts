@@ -1,6 +1,6 @@
-import type { Environment } from '../sdk/env-reader';
-import { parseBoolean } from '../sdk/value-parsers';
-import { FLAGS_BY_NAME, type CollectFlag } from './collect-flags';
+import type { Environment } from '../config/env-reader';
+import { settingVariables, type Setting } from '../config/setting';
+import { FLAGS_BY_NAME } from './collect-flags';
 import { UsageError } from './usage-error';
 
 /** A setting as given: its text (or a switch's value) and where it came from, for messages. */
@@ -13,7 +13,8 @@ export interface GivenValue<T = string> {
 
 /**
  * The flags of one `kafka-otel collect` command line, with the environment behind them: a flag
- * wins over its variable; a blank variable counts as unset.
+ * wins over its variables, the canonical variable over its aliases; a blank variable counts as
+ * unset.
  */
 export class CollectArgs {
   private constructor(
@@ -36,12 +37,12 @@ export class CollectArgs {
       if (!token.startsWith('--')) throw new UsageError(`unexpected argument '${token}'`);
       const eq = token.indexOf('=');
       const name = token.slice(2, eq === -1 ? undefined : eq);
-      const flag = FLAGS_BY_NAME.get(name);
-      if (flag === undefined) throw new UsageError(`unknown flag '--${name}'`);
+      const setting = FLAGS_BY_NAME.get(name);
+      if (setting === undefined) throw new UsageError(`unknown flag '--${name}'`);
       if (flags.has(name)) throw new UsageError(`--${name} is given twice`);
-      if (flag.kind === 'switch') {
+      if (setting.sets !== undefined) {
         if (eq !== -1) throw new UsageError(`--${name} takes no value`);
-        flags.set(name, flag.sets ?? true);
+        flags.set(name, setting.sets);
         continue;
       }
       let value: string | undefined;
@@ -51,41 +52,42 @@ export class CollectArgs {
         value = argv[++i];
       }
       if (value === undefined || value.trim() === '') {
-        throw new UsageError(`--${name} needs a value (${flag.arg ?? 'VALUE'})`);
+        throw new UsageError(`--${name} needs a value (${setting.arg ?? 'VALUE'})`);
       }
       flags.set(name, value);
     }
     return new CollectArgs(flags, env, help);
   }
 
-  /** The text of a value flag, or of its variable. */
-  text(name: string): GivenValue | undefined {
-    const flag = this.flag(name);
-    const given = this.flags.get(name);
-    if (typeof given === 'string') return { value: given, source: `--${name}`, fromFlag: true };
-    const fromEnv = this.env[flag.env]?.trim();
-    if (fromEnv === undefined || fromEnv === '') return undefined;
-    return { value: fromEnv, source: flag.env, fromFlag: false };
+  /** The text of a setting: its flag's value, or else its first variable that is set. */
+  text(setting: Setting): GivenValue | undefined {
+    const given = setting.flag === undefined ? undefined : this.flags.get(setting.flag);
+    if (typeof given === 'string') {
+      return { value: given, source: `--${setting.flag}`, fromFlag: true };
+    }
+    for (const name of settingVariables(setting)) {
+      const fromEnv = this.env[name]?.trim();
+      if (fromEnv !== undefined && fromEnv !== '') {
+        return { value: fromEnv, source: name, fromFlag: false };
+      }
+    }
+    return undefined;
   }
 
-  /** The value of a switch (its variable holds true/false). */
-  switch(name: string): GivenValue<boolean> | undefined {
-    const given = this.flags.get(name);
-    if (typeof given === 'boolean') return { value: given, source: `--${name}`, fromFlag: true };
-    const fromEnv = this.text(name);
-    return fromEnv && { ...fromEnv, value: convert(fromEnv, parseBoolean) };
+  /** The value of a switch (its variables hold true/false). */
+  switch(setting: Setting<boolean>): GivenValue<boolean> | undefined {
+    const given = setting.flag === undefined ? undefined : this.flags.get(setting.flag);
+    if (typeof given === 'boolean') {
+      return { value: given, source: `--${setting.flag}`, fromFlag: true };
+    }
+    const fromEnv = this.text(setting);
+    return fromEnv && { ...fromEnv, value: convert(fromEnv, setting.parse) };
   }
 
-  /** A variable that is not a flag's (the SASL password lives in one the user names). */
+  /** A variable that is not a setting's (the SASL password lives in one the user may name). */
   variable(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value === '' ? undefined : value;
-  }
-
-  private flag(name: string): CollectFlag {
-    const flag = FLAGS_BY_NAME.get(name);
-    if (flag === undefined) throw new Error(`no flag --${name}`); // a bug in this package, not usage
-    return flag;
   }
 }
 

@@ -1,15 +1,29 @@
 import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-collector';
-import type { Environment } from '../sdk/env-reader';
-import { buildKafkaSecurity } from '../sdk/kafka-security';
-import { OTLP_PROTOCOLS, signalUrl, type OtlpProtocol } from '../sdk/otlp-endpoint';
 import {
-  parseBrokers,
-  parseChoice,
-  parseDuration,
-  parseHttpUrl,
-  parsePort,
-  parseRegex,
-} from '../sdk/value-parsers';
+  BROKERS,
+  CLIENT_ID,
+  GROUPS,
+  INCLUDE_INTERNAL_TOPICS,
+  INTERVAL,
+  MAX_SERIES,
+  MIN_SNAPSHOT_INTERVAL,
+  OTLP_ENDPOINT,
+  OTLP_PROTOCOL,
+  PARTITION_METRICS,
+  PROMETHEUS_HOST,
+  PROMETHEUS_PORT,
+  SASL_MECHANISM,
+  SASL_PASSWORD,
+  SASL_PASSWORD_ENV,
+  SASL_USERNAME,
+  TLS,
+  TLS_CA,
+  TOPICS,
+} from '../config/collector-settings';
+import type { Environment } from '../config/env-reader';
+import { buildKafkaSecurity } from '../config/kafka-security';
+import { signalUrl, type OtlpProtocol } from '../config/otlp-endpoint';
+import { settingVariables, type Setting } from '../config/setting';
 import { CollectArgs, convert } from './collect-args';
 import { UsageError } from './usage-error';
 
@@ -20,21 +34,14 @@ export type CollectOutput =
 
 /** A validated `kafka-otel collect` configuration. */
 export interface CollectConfig {
-  collector: Omit<KafkaClusterCollectorOptions, 'meterProvider'>;
+  collector: KafkaClusterCollectorOptions;
   output: CollectOutput;
   intervalMs: number;
 }
 
-/** Default collection interval: kafka_exporter's and KMinion's usual scrape period. */
-export const DEFAULT_INTERVAL_MS = 15_000;
-/** Prometheus's registered port for OpenTelemetry exporters. */
-export const DEFAULT_PROMETHEUS_PORT = 9464;
-const MIN_INTERVAL_MS = 1_000;
-const DEFAULT_PASSWORD_VARIABLE = 'KAFKA_OTEL_SASL_PASSWORD';
-
 /**
- * Reads `kafka-otel collect`'s flags and variables into a configuration, or 'help'. Throws
- * {@link UsageError} naming the flag or variable and what was expected.
+ * Reads `kafka-otel collect`'s flags and variables (the settings table's) into a configuration,
+ * or 'help'. Throws {@link UsageError} naming the flag or variable and what was expected.
  */
 export function parseCollectConfig(
   argv: readonly string[],
@@ -42,46 +49,40 @@ export function parseCollectConfig(
 ): CollectConfig | 'help' {
   const args = CollectArgs.parse(argv, env);
   if (args.help) return 'help';
-  const brokersGiven = args.text('brokers');
+  const brokersGiven = args.text(BROKERS);
   if (brokersGiven === undefined) {
-    throw new UsageError('missing --brokers (or KAFKA_OTEL_BROKERS): HOST:PORT[,HOST:PORT]');
+    throw new UsageError(`missing --brokers (or ${BROKERS.env}): HOST:PORT[,HOST:PORT]`);
   }
-  const interval = args.text('interval');
-  const intervalMs = interval ? convert(interval, parseInterval) : DEFAULT_INTERVAL_MS;
-  const output = readOutput(args);
-  const regex = (name: string) => {
-    const given = args.text(name);
-    return given ? convert(given, parseRegex) : undefined;
+  const read = <T>(setting: Setting<T>): T | undefined => {
+    const given = args.text(setting);
+    return given ? convert(given, setting.parse) : setting.default;
   };
+  const intervalMs = read(INTERVAL)!;
+  const output = readOutput(args);
   return {
     collector: {
-      brokers: convert(brokersGiven, parseBrokers),
-      clientId: args.text('client-id')?.value,
+      brokers: convert(brokersGiven, BROKERS.parse),
+      clientId: read(CLIENT_ID),
       ...readSecurity(args),
-      topics: regex('topics'),
-      groups: regex('groups'),
-      includeInternalTopics: args.switch('include-internal-topics')?.value ?? false,
-      perPartitionMetrics: args.switch('no-partition-metrics')?.value ?? true,
-      ...snapshotTiming(output, intervalMs),
+      topics: read(TOPICS),
+      groups: read(GROUPS),
+      includeInternalTopics: args.switch(INCLUDE_INTERNAL_TOPICS)?.value ?? false,
+      perPartitionMetrics: args.switch(PARTITION_METRICS)?.value ?? true,
+      ...snapshotTiming(output, intervalMs, read(MIN_SNAPSHOT_INTERVAL)),
+      maxSeries: read(MAX_SERIES),
     },
     output,
     intervalMs,
   };
 }
 
-function parseInterval(text: string): number {
-  const ms = parseDuration(text);
-  if (ms < MIN_INTERVAL_MS) throw new Error('must be at least 1s');
-  return ms;
-}
-
 /**
  * Prometheus or OTLP. Flags decide over variables: `--otlp-endpoint` alone selects OTLP even
- * when KAFKA_OTEL_PROMETHEUS_PORT is set. Both given the same way is a mistake, not a choice.
+ * when a Prometheus port variable is set. Both given the same way is a mistake, not a choice.
  */
 function readOutput(args: CollectArgs): CollectOutput {
-  let port = args.text('prometheus-port');
-  let endpoint = args.text('otlp-endpoint');
+  let port = args.text(PROMETHEUS_PORT);
+  let endpoint = args.text(OTLP_ENDPOINT);
   if (port && endpoint && port.fromFlag !== endpoint.fromFlag) {
     if (port.fromFlag) endpoint = undefined;
     else port = undefined;
@@ -91,21 +92,23 @@ function readOutput(args: CollectArgs): CollectOutput {
       `${port.source} and ${endpoint.source} exclude each other: serve Prometheus or push OTLP`,
     );
   }
-  const host = args.text('prometheus-host');
-  const protocol = args.text('otlp-protocol');
+  const host = args.text(PROMETHEUS_HOST);
+  const protocol = args.text(OTLP_PROTOCOL);
   if (endpoint) {
     if (host?.fromFlag)
       throw new UsageError('--prometheus-host needs Prometheus, not --otlp-endpoint');
-    const chosen = protocol
-      ? convert(protocol, (t) => parseChoice(t, OTLP_PROTOCOLS))
-      : 'http/protobuf';
-    return { kind: 'otlp', protocol: chosen, url: convert(endpoint, (t) => otlpUrl(t, chosen)) };
+    const chosen = protocol ? convert(protocol, OTLP_PROTOCOL.parse) : OTLP_PROTOCOL.default!;
+    return {
+      kind: 'otlp',
+      protocol: chosen,
+      url: convert(endpoint, (t) => otlpUrl(OTLP_ENDPOINT.parse(t), chosen)),
+    };
   }
   if (protocol?.fromFlag) throw new UsageError('--otlp-protocol needs --otlp-endpoint');
   return {
     kind: 'prometheus',
     host: host?.value,
-    port: port ? convert(port, (t) => parsePort(t, { allowZero: true })) : DEFAULT_PROMETHEUS_PORT,
+    port: port ? convert(port, PROMETHEUS_PORT.parse) : PROMETHEUS_PORT.default!,
   };
 }
 
@@ -113,28 +116,31 @@ function readOutput(args: CollectArgs): CollectOutput {
  * An endpoint without a path gets `/v1/metrics` over HTTP, as OTEL_EXPORTER_OTLP_ENDPOINT does;
  * one with a path is used as given (a proxy or a non-standard receiver path).
  */
-function otlpUrl(text: string, protocol: OtlpProtocol): string {
-  const url = parseHttpUrl(text);
+function otlpUrl(url: URL, protocol: OtlpProtocol): string {
   if (protocol === 'grpc' || url.pathname !== '/') return url.href;
   return signalUrl(url.href, 'metrics');
 }
 
 function readSecurity(args: CollectArgs) {
-  const passwordVariable = args.text('sasl-password-env')?.value ?? DEFAULT_PASSWORD_VARIABLE;
-  const mechanism = args.text('sasl-mechanism');
+  const passwordVariable =
+    args.text(SASL_PASSWORD_ENV)?.value ??
+    settingVariables(SASL_PASSWORD).find((name) => args.variable(name) !== undefined) ??
+    SASL_PASSWORD.env;
+  const mechanism = args.text(SASL_MECHANISM);
+  const username = args.text(SASL_USERNAME);
   try {
     return buildKafkaSecurity(
       {
         saslMechanism: mechanism?.value,
-        saslUsername: args.text('sasl-username')?.value,
+        saslUsername: username?.value,
         // Read only for a mechanism: a password left in the environment is not a mistake.
         saslPassword: mechanism ? args.variable(passwordVariable) : undefined,
-        tls: args.switch('tls')?.value,
-        tlsCaFile: args.text('tls-ca')?.value,
+        tls: args.switch(TLS)?.value,
+        tlsCaFile: args.text(TLS_CA)?.value,
       },
       {
         saslMechanism: mechanism?.source ?? '--sasl-mechanism',
-        saslUsername: args.text('sasl-username')?.source ?? '--sasl-username',
+        saslUsername: username?.source ?? '--sasl-username',
         saslPassword: `a password in ${passwordVariable} (see --sasl-password-env)`,
       },
     );
@@ -147,11 +153,13 @@ function readSecurity(args: CollectArgs) {
  * Snapshot timing from the interval. OTLP: each push takes a fresh snapshot, finished before
  * the export times out. Prometheus: scrapes within one interval share a snapshot, so a
  * Prometheus scraping every few seconds (or several of them) costs the cluster one round per
- * interval.
+ * interval. `--min-snapshot-interval` replaces the derived sharing window (0: never share).
  */
-function snapshotTiming(output: CollectOutput, intervalMs: number) {
+function snapshotTiming(output: CollectOutput, intervalMs: number, minSnapshotIntervalMs?: number) {
   const snapshotTimeoutMs = Math.min(10_000, Math.floor(intervalMs * 0.8));
-  return output.kind === 'otlp'
-    ? { snapshotTimeoutMs, minSnapshotIntervalMs: Math.floor(intervalMs / 2) }
-    : { snapshotTimeoutMs: 10_000, minSnapshotIntervalMs: intervalMs };
+  const timing =
+    output.kind === 'otlp'
+      ? { snapshotTimeoutMs, minSnapshotIntervalMs: Math.floor(intervalMs / 2) }
+      : { snapshotTimeoutMs: 10_000, minSnapshotIntervalMs: intervalMs };
+  return minSnapshotIntervalMs === undefined ? timing : { ...timing, minSnapshotIntervalMs };
 }

@@ -6,7 +6,7 @@ import {
   type IMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
-import type { Environment } from '../sdk/env-reader';
+import type { Environment } from '../config/env-reader';
 import { createOtlpMetricExporter } from '../sdk/otlp-exporters';
 import { servePrometheus, type PrometheusEndpoint } from '../sdk/prometheus-endpoint';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';

@@ -17,6 +17,7 @@ import { storageMetrics } from './export/storage-metrics';
 import { LagTracker } from './lag-tracker';
 import { nameFilter, type NameFilterSpec } from './name-filter';
 import { ClusterClient } from './protocol';
+import { parseBrokerAddress } from './protocol/broker-address';
 import { QuorumEpochClock } from './quorum-epoch-clock';
 import { withEstimates } from './snapshot-estimates';
 import { SnapshotSource } from './snapshot-source';
@@ -269,8 +270,15 @@ function validate(options: KafkaClusterCollectorOptions) {
     throw new TypeError('KafkaClusterCollector: brokers must be a non-empty array of "host:port"');
   }
   for (const broker of brokers) {
-    if (typeof broker !== 'string' || !/^[^:\s]+:\d{1,5}$/.test(broker)) {
-      throw new TypeError(`KafkaClusterCollector: broker '${String(broker)}' is not "host:port"`);
+    if (typeof broker !== 'string') {
+      throw new TypeError(
+        `KafkaClusterCollector: broker ${String(broker)} is not a "host:port" string`,
+      );
+    }
+    try {
+      parseBrokerAddress(broker);
+    } catch (error) {
+      throw new TypeError(`KafkaClusterCollector: ${(error as Error).message}`, { cause: error });
     }
   }
   for (const key of ['snapshotTimeoutMs', 'groupConcurrency', 'maxSeries'] as const) {

@@ -7,8 +7,8 @@ import {
   type MeterProvider,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { apiName } from '../protocol/api-names';
-import { errorName } from '../protocol/error-names';
+import { apiName } from '../kafka-names/api-names';
+import { errorName } from '../kafka-names/error-names';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { errorType } from './error-type';
 import { BoundedCache } from './recorder/bounded-cache';

@@ -1,4 +1,4 @@
-import { errorName } from '../protocol/error-names';
+import { errorName } from '../kafka-names/error-names';
 
 /**
  * The `error.type` value for an error thrown by KafkaJS or by application code.

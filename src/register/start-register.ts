@@ -1,5 +1,5 @@
 import { startSdkFromEnv } from '../sdk/start-sdk';
-import type { Environment } from '../sdk/env-reader';
+import type { Environment } from '../config/env-reader';
 import { flushOnExit } from './exit-flush';
 import { stderrWarnings } from './stderr-warnings';
 

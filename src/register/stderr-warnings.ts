@@ -1,4 +1,4 @@
-import type { WarningSink } from '../sdk/env-reader';
+import type { WarningSink } from '../config/env-reader';
 
 /**
  * Warnings of `register` go straight to stderr, not only to the OpenTelemetry diag logger: the

@@ -3,7 +3,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import { KafkaJsInstrumentation } from '../instrumentation/kafkajs/kafkajs-instrumentation';
-import type { SdkSettings } from './sdk-settings';
+import type { SdkSettings } from '../config/sdk-settings';
 
 /**
  * The instrumentations `register` enables: HTTP client and server spans (so an HTTP request,

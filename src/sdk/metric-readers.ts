@@ -6,7 +6,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { createOtlpMetricExporter } from './otlp-exporters';
 import { servePrometheus, type PrometheusEndpoint } from './prometheus-endpoint';
-import type { SdkSettings } from './sdk-settings';
+import type { SdkSettings } from '../config/sdk-settings';
 
 /** The metric readers of OTEL_METRICS_EXPORTER, and the Prometheus endpoint if one was asked for. */
 export interface MetricReaders {

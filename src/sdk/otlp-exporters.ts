@@ -6,7 +6,7 @@ import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import type { OtlpSettings } from './sdk-settings';
+import type { OtlpSettings } from '../config/sdk-settings';
 
 /**
  * The OTLP span exporter for a protocol. Only the URL is passed: headers, timeout, compression

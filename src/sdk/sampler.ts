@@ -5,7 +5,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
-import type { SdkSettings } from './sdk-settings';
+import type { SdkSettings } from '../config/sdk-settings';
 
 /**
  * The sampler OTEL_TRACES_SAMPLER(_ARG) names. Built here rather than left to NodeSDK so that an

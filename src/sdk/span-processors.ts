@@ -5,7 +5,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { createOtlpSpanExporter } from './otlp-exporters';
-import type { SdkSettings } from './sdk-settings';
+import type { SdkSettings } from '../config/sdk-settings';
 
 /**
  * One processor per OTEL_TRACES_EXPORTER entry: OTLP goes through a batch processor tuned by

@@ -1,12 +1,12 @@
 import { diag } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
-import { readCollectorSettings } from './collector-settings';
-import { EnvReader, type Environment, type WarningSink } from './env-reader';
+import { readCollectorSettings } from '../config/in-process-collector-options';
+import { EnvReader, type Environment, type WarningSink } from '../config/env-reader';
 import { createInstrumentations } from './instrumentations';
 import { createMetricReaders } from './metric-readers';
 import { createSampler } from './sampler';
-import { isSdkDisabled, readSdkSettings } from './sdk-settings';
+import { isSdkDisabled, readSdkSettings } from '../config/sdk-settings';
 import { createSpanProcessors } from './span-processors';
 
 /** The telemetry `register` started: what its exit handling needs. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCollectConfig, type CollectConfig } from '../../src/cli/collect-config';
-import { COLLECT_FLAGS } from '../../src/cli/collect-flags';
 import { collectUsage } from '../../src/cli/collect-usage';
+import { COLLECTOR_SETTINGS } from '../../src/config/collector-settings';
 
 const BROKERS = ['--brokers', 'k1:9092,k2:9093'];
 
@@ -162,13 +162,111 @@ describe('kafka-otel collect: flags and variables', () => {
     expect(parse(BROKERS, { KAFKA_OTEL_SASL_PASSWORD: 'pw' }).collector.sasl).toBeUndefined();
   });
 
+  it('reads the KAFKA_OTEL_COLLECT_* spelling of every variable', () => {
+    const config = parse([], {
+      KAFKA_OTEL_COLLECT_BROKERS: '[::1]:9092',
+      KAFKA_OTEL_COLLECT_OTLP_ENDPOINT: 'http://otel:4318',
+      KAFKA_OTEL_COLLECT_OTLP_PROTOCOL: 'http/json',
+      KAFKA_OTEL_COLLECT_INTERVAL: '20s',
+      KAFKA_OTEL_COLLECT_TOPICS: 'a',
+      KAFKA_OTEL_COLLECT_GROUPS: 'g',
+      KAFKA_OTEL_COLLECT_INCLUDE_INTERNAL_TOPICS: 'true',
+      KAFKA_OTEL_COLLECT_PARTITION_METRICS: 'false',
+      KAFKA_OTEL_COLLECT_CLIENT_ID: 'c',
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'plain',
+      KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u',
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'p',
+      KAFKA_OTEL_COLLECT_TLS: 'true',
+      KAFKA_OTEL_COLLECT_MAX_SERIES: '1000',
+      KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '3s',
+    });
+    expect(config.output).toEqual({
+      kind: 'otlp',
+      protocol: 'http/json',
+      url: 'http://otel:4318/v1/metrics',
+    });
+    expect(config.intervalMs).toBe(20_000);
+    expect(config.collector).toEqual({
+      brokers: ['[::1]:9092'],
+      clientId: 'c',
+      topics: /a/,
+      groups: /g/,
+      includeInternalTopics: true,
+      perPartitionMetrics: false,
+      sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+      ssl: true,
+      snapshotTimeoutMs: 10_000,
+      minSnapshotIntervalMs: 3_000,
+      maxSeries: 1000,
+    });
+  });
+
+  it('lets the KAFKA_OTEL_COLLECT_* spelling win over its KAFKA_OTEL_* alias', () => {
+    const config = parse([], {
+      KAFKA_OTEL_COLLECT_BROKERS: 'canonical:1',
+      KAFKA_OTEL_BROKERS: 'alias:2',
+      KAFKA_OTEL_COLLECT_INCLUDE_INTERNAL_TOPICS: 'false',
+      KAFKA_OTEL_INCLUDE_INTERNAL_TOPICS: 'true',
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'plain',
+      KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u',
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'canonical',
+      KAFKA_OTEL_SASL_PASSWORD: 'alias',
+      // A blank canonical variable counts as unset: the alias applies.
+      KAFKA_OTEL_COLLECT_CLIENT_ID: ' ',
+      KAFKA_OTEL_CLIENT_ID: 'from-alias',
+    });
+    expect(config.collector).toMatchObject({
+      brokers: ['canonical:1'],
+      includeInternalTopics: false,
+      sasl: { password: 'canonical' },
+      clientId: 'from-alias',
+    });
+    // The alias is not even read then: its bad value is no error.
+    expect(
+      parse([], { KAFKA_OTEL_COLLECT_BROKERS: 'ok:1', KAFKA_OTEL_BROKERS: 'bad' }).collector
+        .brokers,
+    ).toEqual(['ok:1']);
+  });
+
+  it('takes --min-snapshot-interval over the derived window, 0 meaning never share', () => {
+    expect(
+      parse([...BROKERS, '--min-snapshot-interval', '0']).collector.minSnapshotIntervalMs,
+    ).toBe(0);
+    expect(
+      parse([...BROKERS, '--min-snapshot-interval=0s', '--otlp-endpoint', 'http://otel:4318'])
+        .collector.minSnapshotIntervalMs,
+    ).toBe(0);
+    expect(parse([...BROKERS, '--min-snapshot-interval', '2s']).collector).toMatchObject({
+      snapshotTimeoutMs: 10_000,
+      minSnapshotIntervalMs: 2_000,
+    });
+    expect(usageError([...BROKERS, '--min-snapshot-interval', '5'])).toBe(
+      "invalid --min-snapshot-interval '5': expected a duration such as 500ms, 15s, 1m or 1m30s",
+    );
+  });
+
+  it('passes --max-series through to the collector, a whole number > 0', () => {
+    expect(parse([...BROKERS, '--max-series', '20000']).collector.maxSeries).toBe(20_000);
+    expect(parse(BROKERS).collector.maxSeries).toBeUndefined();
+    expect(usageError([...BROKERS, '--max-series', '0'])).toBe(
+      "invalid --max-series '0': expected a whole number greater than 0",
+    );
+  });
+
+  it('accepts bracketed IPv6 brokers and refuses unbracketed ones', () => {
+    expect(parse(['--brokers', '[::1]:9092,k:1']).collector.brokers).toEqual(['[::1]:9092', 'k:1']);
+    expect(usageError(['--brokers', '::1:9092'])).toBe(
+      "invalid --brokers '::1:9092': '::1:9092' is not host:port (port 1-65535): write an IPv6 address in brackets, as in [::1]:9092",
+    );
+  });
+
   it('returns help for --help and -h, whatever else is given', () => {
     expect(parseCollectConfig(['--help'], {})).toBe('help');
     expect(parseCollectConfig(['--interval', 'bad', '-h'], {})).toBe('help');
   });
 
   it.each([
-    [[], 'missing --brokers (or KAFKA_OTEL_BROKERS): HOST:PORT[,HOST:PORT]'],
+    [[], 'missing --brokers (or KAFKA_OTEL_COLLECT_BROKERS): HOST:PORT[,HOST:PORT]'],
     [['--bogus'], "unknown flag '--bogus'"],
     [['collect-more'], "unexpected argument 'collect-more'"],
     [[...BROKERS, '--brokers', 'k:1'], '--brokers is given twice'],
@@ -231,7 +329,7 @@ describe('kafka-otel collect: flags and variables', () => {
     [[...BROKERS, '--sasl-mechanism', 'plain'], '--sasl-mechanism needs --sasl-username'],
     [
       [...BROKERS, '--sasl-mechanism', 'plain', '--sasl-username', 'u'],
-      '--sasl-mechanism needs a password in KAFKA_OTEL_SASL_PASSWORD (see --sasl-password-env)',
+      '--sasl-mechanism needs a password in KAFKA_OTEL_COLLECT_SASL_PASSWORD (see --sasl-password-env)',
     ],
     [[...BROKERS, '--sasl-username', 'u'], '--sasl-username needs --sasl-mechanism'],
     [
@@ -259,12 +357,14 @@ describe('kafka-otel collect: flags and variables', () => {
     );
   });
 
-  it('documents every flag with its variable in --help', () => {
+  it('documents every setting with its flag, variable and alias in --help', () => {
     const usage = collectUsage();
-    for (const flag of COLLECT_FLAGS) {
-      expect(usage).toContain(`--${flag.name}`);
-      expect(usage).toContain(flag.env);
+    for (const setting of COLLECTOR_SETTINGS) {
+      if (setting.flag !== undefined) expect(usage).toContain(`--${setting.flag}`);
+      expect(usage).toContain(setting.env);
+      for (const alias of setting.aliases) expect(usage).toContain(`alias ${alias}`);
     }
+    expect(usage).toContain('KAFKA_OTEL_COLLECT_* wins over its\nKAFKA_OTEL_* alias');
     expect(usage).toContain('Exit codes: 0');
   });
 });

@@ -1,28 +1,20 @@
-/** Where a broker listens. */
-export interface BrokerAddress {
-  /** Host name or IP address. */
-  readonly host: string;
-  /** TCP port. */
-  readonly port: number;
-}
+import {
+  parseBrokerAddress as parseAddress,
+  type BrokerAddress,
+} from '../../config/broker-address';
+
+export { formatBrokerAddress, type BrokerAddress } from '../../config/broker-address';
 
 /**
- * Parses `host:port` (or `[ipv6]:port`), the form of KafkaJS's `brokers` option and of
- * `bootstrap.servers` entries. Throws a TypeError for anything else.
+ * Parses `host:port`, `1.2.3.4:9092` or `[ipv6]:port` for the collector (its options and its
+ * protocol client). The rules are the settings parser's (src/config/broker-address.ts), so the
+ * collector, `register` and the CLI accept and refuse the same addresses; only the message is
+ * the collector's own. Throws a TypeError.
  */
 export function parseBrokerAddress(text: string): BrokerAddress {
-  const trimmed = text.trim();
-  const colon = trimmed.lastIndexOf(':');
-  const rawHost = colon > 0 ? trimmed.slice(0, colon) : '';
-  const port = Number(trimmed.slice(colon + 1));
-  const host = rawHost.startsWith('[') && rawHost.endsWith(']') ? rawHost.slice(1, -1) : rawHost;
-  if (host === '' || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new TypeError(`invalid broker address '${text}': expected host:port`);
+  try {
+    return parseAddress(text);
+  } catch (error) {
+    throw new TypeError(`invalid broker address: ${(error as Error).message}`, { cause: error });
   }
-  return { host, port };
-}
-
-/** `host:port` (`[ipv6]:port`) of an address, the key connections are kept under. */
-export function formatBrokerAddress({ host, port }: BrokerAddress): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,4 +1,4 @@
-import { errorName } from '../../protocol/error-names';
+import { errorName } from '../../kafka-names/error-names';
 import type { BrokerVersionRange } from './api-spec';
 
 /**

@@ -15,7 +15,7 @@ import { LIST_GROUPS_API } from '../../../../src/collectors/protocol/list-groups
 import { LIST_OFFSETS_API } from '../../../../src/collectors/protocol/list-offsets';
 import { METADATA_API } from '../../../../src/collectors/protocol/metadata';
 import { OFFSET_FETCH_API } from '../../../../src/collectors/protocol/offset-fetch';
-import { apiName } from '../../../../src/protocol/api-names';
+import { apiName } from '../../../../src/kafka-names/api-names';
 
 const ALL_APIS = [
   METADATA_API,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { API_NAMES, apiName } from '../../../src/protocol/api-names';
-import { ERROR_NAMES, errorName, isRetriable } from '../../../src/protocol/error-names';
+import { API_NAMES, apiName } from '../../../src/kafka-names/api-names';
+import { ERROR_NAMES, errorName, isRetriable } from '../../../src/kafka-names/error-names';
 
 // KafkaJS's own protocol tables, so the comparison follows whatever KafkaJS version is installed.
 const requireKafkajs = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EnvReader } from '../../../src/sdk/env-reader';
+import { EnvReader } from '../../../src/config/env-reader';
 import { createSampler } from '../../../src/sdk/sampler';
-import { isSdkDisabled, readSdkSettings, type SdkSettings } from '../../../src/sdk/sdk-settings';
+import { isSdkDisabled, readSdkSettings, type SdkSettings } from '../../../src/config/sdk-settings';
 
 function read(env: Record<string, string>): { settings: SdkSettings; warnings: string[] } {
   const warnings: string[] = [];

@@ -25,6 +25,11 @@ export class EnvReader {
     return value === undefined || value === '' ? undefined : value;
   }
 
+  /** The first of `names` that is set (not blank), in the order given. */
+  firstSet(names: readonly string[]): string | undefined {
+    return names.find((name) => this.string(name) !== undefined);
+  }
+
   /**
    * The parsed value; `fallback` when unset; `fallback` and a warning when `parse` throws an
    * {@link InvalidValue}. `fallbackText` describes the default in that warning.

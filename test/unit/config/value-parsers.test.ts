@@ -2,23 +2,16 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidValue,
   parseBoolean,
-  parseBrokers,
   parseDuration,
+  parseDurationOrZero,
   parseHttpUrl,
   parsePort,
   parsePositiveInteger,
   parseRatio,
   parseRegex,
-} from '../../../src/sdk/value-parsers';
+} from '../../../src/config/value-parsers';
 
 describe('value parsers', () => {
-  it('parses broker lists, trimming blanks', () => {
-    expect(parseBrokers(' a:1 , b.example:9092,')).toEqual(['a:1', 'b.example:9092']);
-    for (const bad of ['', 'a', 'a:', 'a:0', 'a:65536', ':9092', 'a b:1']) {
-      expect(() => parseBrokers(bad), bad).toThrow(InvalidValue);
-    }
-  });
-
   it('parses durations with units, refusing bare numbers', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('15s')).toBe(15_000);
@@ -27,6 +20,15 @@ describe('value parsers', () => {
     expect(parseDuration('2h')).toBe(7_200_000);
     for (const bad of ['15', '15x', 's', '', '1m 30s', '-1s']) {
       expect(() => parseDuration(bad), bad).toThrow('expected a duration such as 500ms');
+    }
+  });
+
+  it('takes a bare 0 as a zero duration where zero is allowed, and nothing else bare', () => {
+    expect(parseDurationOrZero(' 0 ')).toBe(0);
+    expect(parseDurationOrZero('0s')).toBe(0);
+    expect(parseDurationOrZero('250ms')).toBe(250);
+    for (const bad of ['5', '00', '-0', '']) {
+      expect(() => parseDurationOrZero(bad), bad).toThrow('expected a duration such as 500ms');
     }
   });
 

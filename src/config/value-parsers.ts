@@ -10,24 +10,6 @@ export class InvalidValue extends Error {
   override readonly name = 'InvalidValue';
 }
 
-const BROKER = /^[^:\s,]+:(\d{1,5})$/;
-
-/** `host:port[,host:port...]`, blanks around commas allowed. */
-export function parseBrokers(text: string): string[] {
-  const brokers = text
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  if (brokers.length === 0) throw new InvalidValue('expected host:port[,host:port...]');
-  for (const broker of brokers) {
-    const match = BROKER.exec(broker);
-    if (!match || !isPort(Number(match[1]))) {
-      throw new InvalidValue(`'${broker}' is not host:port (port 1-65535)`);
-    }
-  }
-  return brokers;
-}
-
 function isPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }
@@ -77,6 +59,11 @@ export function parseDuration(text: string): number {
     throw new InvalidValue('expected a duration such as 500ms, 15s, 1m or 1m30s');
   }
   return Math.round(ms);
+}
+
+/** A duration as {@link parseDuration} takes it, or a bare `0`: zero needs no unit. */
+export function parseDurationOrZero(text: string): number {
+  return text.trim() === '0' ? 0 : parseDuration(text);
 }
 
 /** A regular expression (compiled to match whole names, as the collectors do). */

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCollectorSettings } from '../../../src/sdk/collector-settings';
-import { EnvReader } from '../../../src/sdk/env-reader';
+import { readCollectorSettings } from '../../../src/config/in-process-collector-options';
+import { EnvReader } from '../../../src/config/env-reader';
 
 function read(env: Record<string, string>) {
   const warnings: string[] = [];
@@ -79,6 +79,59 @@ describe('in-process collector settings from KAFKA_OTEL_COLLECT_*', () => {
       expect.stringMatching(
         /^KAFKA_OTEL_COLLECT_TOPICS='\(' is invalid: not a regular expression .*; collecting all topics$/,
       ),
+    ]);
+  });
+
+  it('reads the KAFKA_OTEL_* aliases, the KAFKA_OTEL_COLLECT_* spelling winning when both are set', () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_BROKERS: 'alias:9092',
+      KAFKA_OTEL_COLLECT_TOPICS: 'canonical',
+      KAFKA_OTEL_TOPICS: 'alias',
+      KAFKA_OTEL_PARTITION_METRICS: 'false',
+      KAFKA_OTEL_SASL_MECHANISM: 'plain',
+      KAFKA_OTEL_SASL_USERNAME: 'u',
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'canonical',
+      KAFKA_OTEL_SASL_PASSWORD: 'alias',
+    });
+    expect(warnings).toEqual([]);
+    expect(options).toEqual({
+      brokers: ['alias:9092'],
+      topics: /canonical/,
+      includeInternalTopics: false,
+      perPartitionMetrics: false,
+      sasl: { mechanism: 'plain', username: 'u', password: 'canonical' },
+    });
+  });
+
+  it('names the variable it read in a warning, alias or not', () => {
+    expect(read({ KAFKA_OTEL_BROKERS: '::1:9092' }).warnings).toEqual([
+      "KAFKA_OTEL_BROKERS='::1:9092' is invalid: '::1:9092' is not host:port (port 1-65535): write an IPv6 address in brackets, as in [::1]:9092; the cluster collector is not started",
+    ]);
+    expect(
+      read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', KAFKA_OTEL_SASL_USERNAME: 'u' }).warnings,
+    ).toEqual([
+      'KAFKA_OTEL_SASL_USERNAME needs KAFKA_OTEL_COLLECT_SASL_MECHANISM; the cluster collector is not started',
+    ]);
+  });
+
+  it('reads the snapshot sharing window (0: never share) and the series limit', () => {
+    expect(
+      read({
+        KAFKA_OTEL_COLLECT_BROKERS: '[::1]:9092',
+        KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '0',
+        KAFKA_OTEL_COLLECT_MAX_SERIES: '100000',
+      }).options,
+    ).toMatchObject({ brokers: ['[::1]:9092'], minSnapshotIntervalMs: 0, maxSeries: 100_000 });
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '5',
+      KAFKA_OTEL_COLLECT_MAX_SERIES: 'lots',
+    });
+    expect(options?.minSnapshotIntervalMs).toBeUndefined();
+    expect(options?.maxSeries).toBeUndefined();
+    expect(warnings).toEqual([
+      "KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL='5' is invalid: expected a duration such as 500ms, 15s, 1m or 1m30s; using the collector's default",
+      "KAFKA_OTEL_COLLECT_MAX_SERIES='lots' is invalid: expected a whole number greater than 0; using the collector's default",
     ]);
   });
 });

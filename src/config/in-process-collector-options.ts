@@ -1,0 +1,70 @@
+import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-collector';
+import {
+  BROKERS,
+  CLIENT_ID,
+  GROUPS,
+  INCLUDE_INTERNAL_TOPICS,
+  MAX_SERIES,
+  MIN_SNAPSHOT_INTERVAL,
+  PARTITION_METRICS,
+  SASL_MECHANISM,
+  SASL_PASSWORD,
+  SASL_USERNAME,
+  TLS,
+  TLS_CA,
+  TOPICS,
+} from './collector-settings';
+import type { EnvReader } from './env-reader';
+import { buildKafkaSecurity } from './kafka-security';
+import { settingVariables, type Setting } from './setting';
+import { InvalidValue } from './value-parsers';
+
+/**
+ * Options of the in-process cluster collector from the variables of the settings table that
+ * `register` reads (KAFKA_OTEL_COLLECT_*, or their KAFKA_OTEL_* aliases), or undefined when no
+ * brokers are set or the connection settings are unusable (with one warning saying why: a
+ * collector against the wrong cluster or without credentials would only report `up` 0). A bad
+ * topic or group pattern falls back to "all", any other bad value to its default, with a warning.
+ */
+export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorOptions | undefined {
+  /** The variable that supplies a setting: the canonical one unless only an alias is set. */
+  const variable = (setting: Setting) => reader.firstSet(settingVariables(setting)) ?? setting.env;
+  const read = <T>(setting: Setting<T>, fallbackText?: string) =>
+    reader.parsed(variable(setting), setting.parse, setting.default, fallbackText);
+  if (reader.firstSet(settingVariables(BROKERS)) === undefined) return undefined;
+  const notStarted = 'the cluster collector is not started';
+  const brokers = read(BROKERS, notStarted);
+  if (brokers === undefined) return undefined;
+  let security;
+  try {
+    security = buildKafkaSecurity(
+      {
+        saslMechanism: read(SASL_MECHANISM),
+        saslUsername: read(SASL_USERNAME),
+        saslPassword: read(SASL_PASSWORD),
+        tls: read(TLS),
+        tlsCaFile: read(TLS_CA),
+      },
+      {
+        saslMechanism: variable(SASL_MECHANISM),
+        saslUsername: variable(SASL_USERNAME),
+        saslPassword: variable(SASL_PASSWORD),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof InvalidValue)) throw error;
+    reader.complain(`${SASL_MECHANISM.env}:security`, `${error.message}; ${notStarted}`);
+    return undefined;
+  }
+  return {
+    brokers,
+    clientId: read(CLIENT_ID),
+    ...security,
+    topics: read(TOPICS, 'collecting all topics'),
+    groups: read(GROUPS, 'collecting all groups'),
+    includeInternalTopics: read(INCLUDE_INTERNAL_TOPICS),
+    perPartitionMetrics: read(PARTITION_METRICS),
+    minSnapshotIntervalMs: read(MIN_SNAPSHOT_INTERVAL, "using the collector's default"),
+    maxSeries: read(MAX_SERIES, "using the collector's default"),
+  };
+}
