@@ -88,7 +88,8 @@ export class KafkaClusterCollector implements MetricProducer {
   private readonly renderer: SnapshotMetrics;
   private readonly lag: LagTracker;
   private readonly quorumEpochs = new QuorumEpochClock();
-  private rendered: { snapshot: ClusterSnapshot; result: RenderedSnapshot } | undefined;
+  /** The last snapshot whose dropped series were counted: each snapshot counts once. */
+  private countedDrops: ClusterSnapshot | undefined;
   private running = false;
   private everCollected = false;
   private warnedDropped = false;
@@ -214,11 +215,15 @@ export class KafkaClusterCollector implements MetricProducer {
     return snapshot;
   }
 
-  /** The snapshot's metrics, rendered once per snapshot however many readers export it. */
+  /**
+   * The snapshot's metrics. Rendered for each export, not kept: holding a large snapshot's
+   * points between collections would cost more memory than rendering twice when two readers
+   * share one snapshot. Dropped series count once per snapshot.
+   */
   private render(snapshot: ClusterSnapshot): RenderedSnapshot {
-    if (this.rendered?.snapshot === snapshot) return this.rendered.result;
     const result = this.renderer.render(snapshot);
-    this.rendered = { snapshot, result };
+    if (this.countedDrops === snapshot) return result;
+    this.countedDrops = snapshot;
     this.selfMetrics.seriesDropped(result.dropped);
     if (result.dropped > 0 && !this.warnedDropped) {
       this.warnedDropped = true;

@@ -2,6 +2,7 @@
  * KafkaClusterCollector against the real single-node Kafka: every number is checked against
  * what the test itself produced, committed and consumed.
  */
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,5 +164,66 @@ describe('KafkaClusterCollector on one broker', () => {
   it('counts its work: scrape duration and no scrape errors on a healthy cluster', async () => {
     expect(await harness.total('kafka.collector.scrape.duration')).toBeGreaterThan(0);
     expect(await harness.total('kafka.collector.scrape.errors')).toBe(0);
+    expect(await harness.total('kafka.collector.series.dropped')).toBe(0);
+  });
+
+  it('hands out a frozen snapshot: no reader can change what the others export', async () => {
+    const snapshot = await collector.snapshot();
+    expect(snapshot.topics.length).toBeGreaterThan(0);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    expect(Object.isFrozen(snapshot.topics[0]!.partitions[0])).toBe(true);
+    expect(Object.isFrozen(snapshot.groups)).toBe(true);
+  });
+
+  it('past maxSeries drops per-partition series, counts them and warns once', async () => {
+    const topic = randomTopic('limited');
+    await createTopicAndWait(admin, { topic, numPartitions: 4 });
+    const warnings: string[] = [];
+    diag.setLogger(
+      { ...silent, warn: (message: string) => warnings.push(message) },
+      DiagLogLevel.WARN,
+    );
+    // A fresh snapshot for each collection, of this topic and no group: well over 10 series.
+    const limited = new KafkaClusterCollector({
+      brokers,
+      topics: [topic],
+      groups: [],
+      maxSeries: 10,
+      minSnapshotIntervalMs: 0,
+    });
+    const reader = new TelemetryHarness(undefined, [limited.start()]);
+    try {
+      const collected = async () => {
+        const metrics = await reader.metrics();
+        const own = (name: string) =>
+          name.startsWith('kafka.collector.') && name !== 'kafka.collector.up';
+        const series = metrics
+          .filter((m) => !own(m.descriptor.name))
+          .flatMap((m) => m.dataPoints.map((p) => ({ name: m.descriptor.name, ...p })));
+        const dropped = metrics.find((m) => m.descriptor.name === 'kafka.collector.series.dropped');
+        return { series, dropped: dropped?.dataPoints[0]?.value as number };
+      };
+      const first = await collected();
+      expect(first.series).toHaveLength(10);
+      // Totals first: the topic's partition count stays, per-partition series went.
+      expect(first.series.some((p) => p.name === 'kafka.topic.partitions')).toBe(true);
+      expect(first.series.some((p) => p.name === 'kafka.partition.leader')).toBe(false);
+      expect(first.dropped).toBeGreaterThan(0);
+      const second = await collected();
+      expect(second.dropped).toBe(2 * first.dropped);
+      expect(warnings.filter((w) => w.includes('maxSeries'))).toHaveLength(1);
+    } finally {
+      diag.disable();
+      await limited.stop();
+      await reader.shutdown();
+    }
   });
 });
+
+const silent = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
