@@ -53,15 +53,6 @@ export class BrokerConnection {
     return formatBrokerAddress(this);
   }
 
-  /** Connects (socket, ApiVersions, SASL) unless already connected. */
-  async connect(target: Pick<RequestTarget, 'apiName' | 'apiKey'>): Promise<void> {
-    try {
-      await this.connected();
-    } catch (error) {
-      throw failure(this.targetOf(target), error);
-    }
-  }
-
   /**
    * Sends one request at the highest version both sides support and returns the decoded answer.
    * Throws `UnsupportedApiError` when there is no such version, `BrokerRequestError` otherwise.

@@ -120,8 +120,6 @@ export interface TopicConfigs {
 
 const DEFAULT_CLIENT_ID = 'kafka-otel';
 const LOG_NOTHING: logLevel = 0;
-/** ApiVersions is what `connect()` exchanges; it names the phase of a failed connect. */
-const API_VERSIONS = { apiName: 'ApiVersions', apiKey: 18 };
 /** Failures worth trying another broker for; other failures would repeat on every broker. */
 const FAILOVER_REASONS: ReadonlySet<RequestFailureReason> = new Set([
   'connection',
@@ -156,23 +154,6 @@ export class ClusterClient {
   /** Brokers by id, from the last Metadata answer (plus coordinators learned since). */
   get knownBrokers(): ReadonlyMap<number, KnownBroker> {
     return this.directory?.knownBrokers ?? new Map<number, KnownBroker>();
-  }
-
-  /** Connects to the first reachable broker (socket, ApiVersions, SASL). */
-  async connect(): Promise<void> {
-    const directory = this.brokers();
-    const errors: BrokerRequestError[] = [];
-    for (const connection of directory.anyBrokerCandidates()) {
-      try {
-        await connection.connect(API_VERSIONS);
-        directory.answeredBy(connection);
-        return;
-      } catch (error) {
-        if (!(error instanceof BrokerRequestError)) throw error;
-        errors.push(error);
-      }
-    }
-    throw new NoBrokerAvailableError(API_VERSIONS, errors);
   }
 
   /** Closes every connection; the client may connect again later. */

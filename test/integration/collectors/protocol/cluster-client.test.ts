@@ -63,7 +63,6 @@ beforeAll(async () => {
     });
   }
   client = new ClusterClient({ brokers: injectedBrokers(), clientId: 'kafka-otel-protocol-test' });
-  await client.connect();
 });
 
 afterAll(async () => {
