@@ -14,6 +14,7 @@ function freeze(value: unknown): void {
   if (Array.isArray(value)) {
     for (const item of value) freeze(item);
   } else {
-    for (const key of Object.keys(value)) freeze((value as Record<string, unknown>)[key]);
+    // for-in, not Object.keys: no key array per object on a 100 000-object snapshot.
+    for (const key in value) freeze((value as Record<string, unknown>)[key]);
   }
 }

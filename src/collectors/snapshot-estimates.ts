@@ -29,7 +29,15 @@ export function withEstimates(
         ...(estimate.status === undefined ? {} : { status: estimate.status }),
         partitions: group.partitions.map((p) => {
           const seconds = estimate.timeLagSeconds.get(partitionKey(p.topic, p.partition));
-          return seconds === undefined ? p : { ...p, timeLagSeconds: seconds };
+          if (seconds === undefined) return p;
+          // Spelled out rather than spread: this runs for every group-partition of a snapshot.
+          return {
+            topic: p.topic,
+            partition: p.partition,
+            committedOffset: p.committedOffset,
+            lag: p.lag,
+            timeLagSeconds: seconds,
+          };
         }),
       };
     }),

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ClusterSnapshot } from './cluster-snapshot';
 
 export interface SnapshotSourceOptions {
@@ -52,6 +53,8 @@ export class SnapshotSource {
     if (latest && this.now() - latest.takenAt < this.options.shareForMs) {
       return Promise.resolve(latest);
     }
+    // Expired: let it go now rather than hold two large snapshots while the next one is taken.
+    this.latest = undefined;
     const flight = this.takeWithDeadline().then((snapshot) => {
       this.latest = snapshot;
       this.inFlight = undefined;
@@ -61,14 +64,12 @@ export class SnapshotSource {
     return flight;
   }
 
-  /** The last finished snapshot, if any. */
-  last(): ClusterSnapshot | undefined {
-    return this.latest;
-  }
-
   private async takeWithDeadline(): Promise<ClusterSnapshot> {
     const { timeoutMs } = this.options;
     const controller = new AbortController();
+    // Every request in flight listens to this one signal (hundreds on a large cluster), and
+    // removes its listener when it settles: not the leak Node's default warning at 11 suspects.
+    setMaxListeners(0, controller.signal);
     const timer = setTimeout(() => controller.abort(new SnapshotDeadline(timeoutMs)), timeoutMs);
     timer.unref();
     try {

@@ -4,7 +4,6 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { diag } from '@opentelemetry/api';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { prometheusText } from './prometheus-text';
 
 /** Where a Prometheus endpoint listens. */
@@ -88,9 +87,7 @@ async function serveMetrics(
     if (!headOnly) {
       for (const chunk of prometheusText(resourceMetrics)) {
         if (response.destroyed) return;
-        // A scraper that hangs up never drains: stop at close instead of waiting for ever.
-        if (!response.write(chunk))
-          await Promise.race([once(response, 'drain'), once(response, 'close')]);
+        if (!response.write(chunk)) await drainedOrClosed(response);
       }
     }
     response.end();
@@ -99,4 +96,17 @@ async function serveMetrics(
     if (!response.headersSent) response.statusCode = 500;
     response.end();
   }
+}
+
+/** The socket took the buffered text, or the scraper hung up (then it never drains). */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }

@@ -97,7 +97,11 @@ export const consumerGroupMetrics = metricFamily(
       for (const [topic, partitions] of byTopic(group)) {
         const topicAttributes = { ...groupAttributes, [ATTR_TOPIC]: topic };
         for (const p of partitions) {
-          const attributes = { ...topicAttributes, [ATTR_PARTITION]: p.partition };
+          const attributes = {
+            [ATTR_GROUP]: group.groupId,
+            [ATTR_TOPIC]: topic,
+            [ATTR_PARTITION]: p.partition,
+          };
           if (p.committedOffset !== undefined) emit.offset(p.committedOffset, attributes);
           if (p.lag !== undefined) emit.lag(p.lag, attributes);
           if (p.timeLagSeconds !== undefined) emit.timeLag(p.timeLagSeconds, attributes);

@@ -54,7 +54,11 @@ export const storageMetrics = metricFamily(
         if (p.replicaSizes.length === 0) topicBytesKnown = false;
         for (const { broker, bytes } of p.replicaSizes) {
           topicBytes += bytes;
-          emit.partitionSize(bytes, { ...attributes, [ATTR_BROKER]: broker });
+          emit.partitionSize(bytes, {
+            [ATTR_TOPIC]: topic.name,
+            [ATTR_PARTITION]: p.partition,
+            [ATTR_BROKER]: broker,
+          });
         }
       }
       // A topic total from partial data would understate it: only whole topics are summed.
