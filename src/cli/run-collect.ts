@@ -110,7 +110,10 @@ async function describeStart(config: CollectConfig, endpoint?: PrometheusEndpoin
   }
   const address = await endpoint.listening;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `collecting ${brokers}, serving http://${host}:${address.port}/metrics (at most one snapshot every ${every})`;
+  const share = config.collector.minSnapshotIntervalMs ?? config.intervalMs;
+  const snapshots =
+    share > 0 ? `at most one snapshot every ${share / 1000}s` : 'a snapshot per scrape';
+  return `collecting ${brokers}, serving http://${host}:${address.port}/metrics (${snapshots})`;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {
