@@ -115,7 +115,7 @@ export const MIN_SNAPSHOT_INTERVAL: Setting<number> = {
   arg: 'DURATION',
   parse: parseDurationOrZero,
   defaultText: 'the interval (Prometheus), half of it (OTLP); 5s in `register`',
-  help: 'Collections within this time of a snapshot share it; `0` never shares (each collection takes its own snapshot).',
+  help: 'Collections within this time of a finished snapshot reuse it; `0` never reuses one (collections at the same moment still share the snapshot being taken).',
   register: true,
 };
 
