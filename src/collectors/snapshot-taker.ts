@@ -27,7 +27,10 @@ export type PhaseName = keyof PhaseValues;
 /** The outcomes of the phases that settled before the deadline. */
 export type SettledPhases = { readonly [K in PhaseName]?: PhaseOutcome<PhaseValues[K]> };
 
-/** Called for every phase that settled after its snapshot was assembled; its result is dropped. */
+/**
+ * Called for every phase whose result arrived after its snapshot was assembled (and was
+ * dropped). A phase whose requests the deadline stopped brings no result: it is not called.
+ */
 export type LateResultListener = (phase: SnapshotPhase) => void;
 
 /**
@@ -54,7 +57,7 @@ export async function takeClusterSnapshot(
 
   let metadataLate = false;
   const metadataWork = metadataPhase(client, scope, signal).then((outcome) => {
-    if (metadataLate) onLateResult('metadata');
+    if (metadataLate && !outcome.cutOff) onLateResult('metadata');
     return outcome;
   });
   const metadata = await Promise.race([metadataWork, deadline]);
@@ -100,8 +103,9 @@ class PhaseBoard {
 
   track<K extends PhaseName>(phase: K, work: Promise<PhaseOutcome<PhaseValues[K]>>): Promise<void> {
     return work.then((outcome) => {
-      if (this.closed) this.onLate(phase);
-      else this.outcomes[phase] = outcome as (typeof this.outcomes)[K];
+      if (this.closed) {
+        if (!outcome.cutOff) this.onLate(phase);
+      } else this.outcomes[phase] = outcome as (typeof this.outcomes)[K];
     });
   }
 

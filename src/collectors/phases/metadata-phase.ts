@@ -2,6 +2,7 @@ import type { SnapshotClient } from './snapshot-client';
 import type { BrokerSnapshot, SnapshotError } from '../cluster-snapshot';
 import type { NameFilter } from '../name-filter';
 import type { TopicMetadata } from '../protocol';
+import { isCutOff } from './phase-outcome';
 
 /** Which topics a snapshot covers. */
 export interface TopicScope {
@@ -26,7 +27,7 @@ export async function metadataPhase(
   client: SnapshotClient,
   scope: TopicScope,
   signal: AbortSignal,
-): Promise<{ value?: ClusterMetadata; error?: SnapshotError }> {
+): Promise<{ value?: ClusterMetadata; error?: SnapshotError; cutOff?: boolean }> {
   try {
     const metadata = await client.metadata(signal);
     return {
@@ -49,6 +50,7 @@ export async function metadataPhase(
   } catch (error) {
     return {
       error: { phase: 'metadata', message: error instanceof Error ? error.message : String(error) },
+      cutOff: isCutOff(error),
     };
   }
 }

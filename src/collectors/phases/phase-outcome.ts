@@ -1,4 +1,5 @@
 import type { SnapshotError, SnapshotPhase } from '../cluster-snapshot';
+import { BrokerRequestError } from '../protocol';
 
 /**
  * What one phase of a snapshot learned, with the failures of its own requests. Phases never
@@ -8,24 +9,33 @@ import type { SnapshotError, SnapshotPhase } from '../cluster-snapshot';
 export interface PhaseOutcome<T> {
   readonly value: T;
   readonly errors: readonly SnapshotError[];
+  /** True when some request was stopped by the deadline: the outcome is cut off, not late. */
+  readonly cutOff: boolean;
 }
 
 /** Collects a phase's request failures as it goes. */
 export class PhaseErrors {
   readonly list: SnapshotError[] = [];
+  private cutOff = false;
 
   constructor(private readonly phase: SnapshotPhase) {}
 
   /** Records a failed request (or step) of this phase, on `broker` when there was one. */
   add(error: unknown, broker?: number, phase: SnapshotPhase = this.phase): void {
+    if (isCutOff(error)) this.cutOff = true;
     const message = error instanceof Error ? error.message : String(error);
     this.list.push(broker === undefined ? { phase, message } : { phase, broker, message });
   }
 
   /** The outcome of the phase: `value` with the failures recorded so far. */
   outcome<T>(value: T): PhaseOutcome<T> {
-    return { value, errors: this.list };
+    return { value, errors: this.list, cutOff: this.cutOff };
   }
+}
+
+/** A request the snapshot's signal stopped (it would have answered after the deadline). */
+export function isCutOff(error: unknown): boolean {
+  return error instanceof BrokerRequestError && error.reason === 'aborted';
 }
 
 /** `topic` + NUL + `partition`: a map key no topic name can collide with. */

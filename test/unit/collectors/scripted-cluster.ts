@@ -1,5 +1,6 @@
 import type { SnapshotClient } from '../../../src/collectors/phases/snapshot-client';
 import {
+  BrokerRequestError,
   EARLIEST_TIMESTAMP,
   type PartitionOffset,
   type TopicPartitionTimestamps,
@@ -15,11 +16,18 @@ export type RequestName = keyof SnapshotClient;
  */
 export class ScriptedCluster {
   private readonly held = new Set<RequestName>();
+  private readonly stoppedBySignal = new Set<RequestName>();
   private readonly waiting: (() => void)[] = [];
   readonly sent: RequestName[] = [];
 
   hold(name: RequestName): this {
     this.held.add(name);
+    return this;
+  }
+
+  /** Makes `name` never answer, but reject as soon as the signal fires. */
+  stopBySignal(name: RequestName): this {
+    this.stoppedBySignal.add(name);
     return this;
   }
 
@@ -30,8 +38,8 @@ export class ScriptedCluster {
   }
 
   readonly client: SnapshotClient = {
-    metadata: () =>
-      this.answer('metadata', {
+    metadata: (signal) =>
+      this.answer('metadata', signal, {
         errorCode: 0,
         clusterId: 'scripted',
         controllerId: 1,
@@ -59,17 +67,18 @@ export class ScriptedCluster {
           },
         ],
       }),
-    listGroups: (nodeId) =>
-      this.answer('listGroups', {
+    listGroups: (nodeId, signal) =>
+      this.answer('listGroups', signal, {
         errorCode: 0,
         groups:
           nodeId === 1
             ? [{ groupId: 'billing', protocolType: 'consumer', state: 'Stable', type: 'classic' }]
             : [],
       }),
-    findCoordinators: () =>
+    findCoordinators: (_groupIds, signal) =>
       this.answer(
         'findCoordinators',
+        signal,
         new Map([
           [
             'billing',
@@ -84,8 +93,8 @@ export class ScriptedCluster {
           ],
         ]),
       ),
-    describeGroups: () =>
-      this.answer('describeGroups', [
+    describeGroups: (_nodeId, _groupIds, signal) =>
+      this.answer('describeGroups', signal, [
         {
           groupId: 'billing',
           errorCode: 0,
@@ -96,8 +105,8 @@ export class ScriptedCluster {
           members: [],
         },
       ]),
-    offsetFetch: () =>
-      this.answer('offsetFetch', [
+    offsetFetch: (_nodeId, _groupIds, signal) =>
+      this.answer('offsetFetch', signal, [
         {
           groupId: 'billing',
           errorCode: 0,
@@ -110,8 +119,8 @@ export class ScriptedCluster {
           })),
         },
       ]),
-    describeLogDirs: (nodeId) =>
-      this.answer('describeLogDirs', [
+    describeLogDirs: (nodeId, signal) =>
+      this.answer('describeLogDirs', signal, [
         {
           logDir: `/data/${nodeId}`,
           errorCode: 0,
@@ -131,8 +140,8 @@ export class ScriptedCluster {
           ],
         },
       ]),
-    describeQuorum: () =>
-      this.answer('describeQuorum', {
+    describeQuorum: (signal) =>
+      this.answer('describeQuorum', signal, {
         topic: '__cluster_metadata',
         partition: 0,
         errorCode: 0,
@@ -150,9 +159,10 @@ export class ScriptedCluster {
         observers: [],
         nodes: [],
       }),
-    describeTopicConfigs: () =>
+    describeTopicConfigs: (_topics, _names, signal) =>
       this.answer(
         'describeTopicConfigs',
+        signal,
         new Map([
           [
             'orders',
@@ -160,9 +170,10 @@ export class ScriptedCluster {
           ],
         ]),
       ),
-    listOffsets: (_nodeId: number, topics: readonly TopicPartitionTimestamps[]) =>
+    listOffsets: (_nodeId: number, topics: readonly TopicPartitionTimestamps[], signal) =>
       this.answer(
         'listOffsets',
+        signal,
         topics.flatMap(({ topic, partitions }) =>
           partitions.map<PartitionOffset>(({ partition, timestamp }) => ({
             topic,
@@ -177,8 +188,22 @@ export class ScriptedCluster {
       ),
   };
 
-  private answer<T>(name: RequestName, value: T): Promise<T> {
+  private answer<T>(name: RequestName, signal: AbortSignal | undefined, value: T): Promise<T> {
     this.sent.push(name);
+    if (this.stoppedBySignal.has(name)) {
+      // As ClusterClient does: the request stops waiting when the snapshot's signal fires.
+      return new Promise((_, reject) =>
+        signal?.addEventListener('abort', () =>
+          reject(
+            new BrokerRequestError(
+              { apiName: name, apiKey: -1, nodeId: undefined, broker: undefined },
+              'aborted',
+              'stopped waiting',
+            ),
+          ),
+        ),
+      );
+    }
     if (!this.held.has(name)) return Promise.resolve(value);
     return new Promise((resolve) => this.waiting.push(() => resolve(value)));
   }

@@ -97,6 +97,23 @@ describe('takeClusterSnapshot at its deadline', () => {
     },
   );
 
+  it('counts no late result for a phase the deadline stopped: it brought nothing', async () => {
+    const cluster = new ScriptedCluster().stopBySignal('describeLogDirs');
+    const controller = new AbortController();
+    const late: SnapshotPhase[] = [];
+    const taking = takeClusterSnapshot(cluster.client, scope, controller.signal, (phase) =>
+      late.push(phase),
+    );
+    await settle();
+    controller.abort(new Error('test deadline'));
+    const snapshot = await taking;
+    await settle();
+    expect(snapshot.errors).toEqual([
+      { phase: 'log_dirs', message: 'no result before the deadline: test deadline' },
+    ]);
+    expect(late).toEqual([]);
+  });
+
   it('does not start the offsets phase after the deadline (it waits for the groups)', async () => {
     const { snapshot, late } = await snapshotWithHeld('offsetFetch');
     const offsetsMissed: ClusterSnapshot['errors'][number] = {
