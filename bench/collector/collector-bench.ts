@@ -177,6 +177,8 @@ export async function runCollectorBench(
       ...(withCollector ? [KAFKAMETRICS_VARIANT] : []),
     ];
     const plan = planRounds(variants, options.rounds);
+    // Written after every run, so that a run that fails late loses no figures already measured.
+    const partialFile = path.join(runDir, 'records.json');
     log(
       `${plan.length} runs: ${variants.join(', ')} × ${options.rounds} round(s), ${options.scrapes} timed scrape(s) each.`,
     );
@@ -197,6 +199,7 @@ export async function runCollectorBench(
       const otherCores = probe.otherCores((result.cpuSeconds ?? 0) * 1e6);
       const record = { ...slot, result, otherCores };
       records.push(record);
+      fs.writeFileSync(partialFile, `${JSON.stringify(records, null, 2)}\n`);
       log(describeRecord(record, plan.length, index + 1));
     }
 
