@@ -2,10 +2,21 @@ import path from 'node:path';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { CLIENT_BENCH_DEFAULTS, type ClientBenchOptions } from './client/client-bench-options';
 import { SCENARIOS, VARIANTS } from './client/run-contract';
+import { parseShape } from './collector/cluster-shape';
+import {
+  COLLECTOR_BENCH_CLUSTER,
+  COLLECTOR_BENCH_DEFAULTS,
+  COLLECTOR_VARIANTS,
+  type CollectorBenchOptions,
+} from './collector/collector-bench-options';
 import { UsageError } from './errors';
-import { DEFAULT_REPORT_PATH } from './paths';
+import { DEFAULT_REPORT_PATH, REPO_ROOT } from './paths';
 
 const d = CLIENT_BENCH_DEFAULTS;
+const c = COLLECTOR_BENCH_DEFAULTS;
+
+/** Raw figures and logs of the collector bench (git-ignored). */
+const COLLECTOR_RAW_DIR = path.join(REPO_ROOT, '.local', 'bench-collector');
 
 export const USAGE = `Usage: npm run bench -- <benchmark> [options]
 
@@ -13,7 +24,8 @@ Benchmarks:
   client      KafkaJS without telemetry, with kafka-otel (metrics only, metrics + traces) and
               with @opentelemetry/instrumentation-kafkajs: throughput, CPU and memory of a
               producer and of eachMessage / eachBatch consumers, each run in a fresh process
-  collector   (not written yet) the cluster collectors against their peers
+  collector   \`kafka-otel collect\` against the OpenTelemetry Collector's kafkametrics receiver
+              on a cluster of a given shape: snapshot time, series, memory, requests per API
 
 Options of \`client\`:
   --messages N        Messages per run (default: ${d.messages})
@@ -34,11 +46,33 @@ Options of \`client\`:
                       (figures then include the profiler's overhead: never publish them)
   -h, --help          Show this help
 
+Options of \`collector\`:
+  --shape PxG         P partitions and G consumer groups (default: ${c.shape}; also 10000x500, or
+                      any PxG): topics of at most 100 partitions, 5 groups per topic, each group
+                      committing offsets on every partition of its topic, behind the log end
+  --rounds R          Rounds; each runs every variant once in a fresh process, order rotated
+                      (default: ${c.rounds})
+  --scrapes K         Timed scrapes per run, after one warm-up (default: ${c.scrapes})
+  --variants a,b      Among ${COLLECTOR_VARIANTS.join(', ')} (default: all)
+  --git-ref REF       Also measure kafka-otel as committed at REF, as variant kafka-otel@REF
+  --messages N        Records per partition (default: ${c.messagesPerPartition})
+  --brokers h:p[,h:p] Use this Kafka (or set KAFKA_BROKERS); default: start or reuse the local
+                      ${COLLECTOR_BENCH_CLUSTER.nodes}-node cluster '${COLLECTOR_BENCH_CLUSTER.name}' on 127.0.0.1:${COLLECTOR_BENCH_CLUSTER.basePort}, stopped at the end
+                      only if the bench started it. The shape is created once and reused.
+  --no-request-count  Skip the untimed pass that counts kafka-otel's requests per API
+  --label TEXT        Heading of the report section (e.g. "baseline at commit abc1234")
+  --out PATH          Markdown report; its collector section is replaced (default:
+                      docs/benchmarks.md)
+  --no-build          Use dist/ as it is instead of running \`npm run build\` first
+
 Progress goes to stderr; the result tables to stdout. Exit codes: 0 ok, 1 failure (a failed
 run fails the whole bench and writes no report), 2 bad usage, 130 interrupted.
 `;
 
-export type Command = { kind: 'help' } | { kind: 'client'; options: ClientBenchOptions };
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'client'; options: ClientBenchOptions }
+  | { kind: 'collector'; options: CollectorBenchOptions };
 
 function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -77,6 +111,39 @@ function brokerList(value: string | undefined): string[] | undefined {
   return brokers;
 }
 
+type ParsedValues = Partial<Record<string, string | boolean>>;
+
+function collectorOptions(values: ParsedValues): CollectorBenchOptions {
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  for (const flag of ['size', 'partitions', 'scenarios', 'cpu-prof-dir']) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of \`client\`.`);
+  }
+  let shape;
+  try {
+    shape = parseShape(text('shape') ?? c.shape);
+  } catch (error) {
+    throw new UsageError(`--shape: ${(error as Error).message}.`);
+  }
+  const out = text('out');
+  return {
+    shape,
+    rounds: integer('rounds', text('rounds'), c.rounds, 1),
+    scrapes: integer('scrapes', text('scrapes'), c.scrapes, 1),
+    variants: oneOf('variants', text('variants'), COLLECTOR_VARIANTS),
+    gitRef: text('git-ref'),
+    brokers: brokerList(text('brokers')),
+    messagesPerPartition: integer('messages', text('messages'), c.messagesPerPartition, 1),
+    countRequests: values['no-request-count'] !== true,
+    out: out === undefined ? DEFAULT_REPORT_PATH : path.resolve(out),
+    build: values['no-build'] !== true,
+    rawDir: COLLECTOR_RAW_DIR,
+    label: text('label'),
+  };
+}
+
 export function parseArgs(argv: string[]): Command {
   let parsed;
   try {
@@ -96,6 +163,10 @@ export function parseArgs(argv: string[]): Command {
         'no-build': { type: 'boolean' },
         'git-ref': { type: 'string' },
         'cpu-prof-dir': { type: 'string' },
+        shape: { type: 'string' },
+        scrapes: { type: 'string' },
+        'no-request-count': { type: 'boolean' },
+        label: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -105,12 +176,15 @@ export function parseArgs(argv: string[]): Command {
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === 'help') return { kind: 'help' };
   const [benchmark, ...extra] = positionals;
-  if (benchmark === undefined) throw new UsageError('No benchmark given (client).');
+  if (benchmark === undefined) throw new UsageError('No benchmark given (client or collector).');
   if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
-  if (benchmark === 'collector') {
-    throw new UsageError('The collector benchmark is not written yet; only `client` runs today.');
-  }
+  if (benchmark === 'collector') return { kind: 'collector', options: collectorOptions(values) };
   if (benchmark !== 'client') throw new UsageError(`Unknown benchmark '${benchmark}'.`);
+  for (const flag of ['shape', 'scrapes', 'no-request-count', 'label']) {
+    if (values[flag as keyof typeof values] !== undefined) {
+      throw new UsageError(`--${flag} is an option of \`collector\`.`);
+    }
+  }
   if (values['no-build'] && values['git-ref'] !== undefined) {
     throw new UsageError('--git-ref builds that commit; it cannot be combined with --no-build.');
   }

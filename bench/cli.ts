@@ -10,6 +10,11 @@ import { runInterruptibleCli } from '../scripts/interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import { runClientBench } from './client/client-bench';
 import { renderClientReport, renderSummaryTables } from './client/markdown-report';
+import { runCollectorBench } from './collector/collector-bench';
+import {
+  renderCollectorReport,
+  renderSummaryTables as renderCollectorTables,
+} from './collector/collector-report';
 import { BenchError, InterruptedError } from './errors';
 import { REPO_ROOT } from './paths';
 import { writeReportSection } from './report-file';
@@ -17,6 +22,11 @@ import { writeReportSection } from './report-file';
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
+
+function logReportPath(out: string): void {
+  const relative = path.relative(REPO_ROOT, out);
+  log(`Report written to ${relative.startsWith('..') ? out : relative}.`);
+}
 
 async function run(command: Command, signal: AbortSignal): Promise<number> {
   switch (command.kind) {
@@ -27,8 +37,14 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
       const report = await runClientBench(command.options, signal, log);
       process.stdout.write(`${renderSummaryTables(report)}\n`);
       await writeReportSection(command.options.out, 'client', renderClientReport(report));
-      const relative = path.relative(REPO_ROOT, command.options.out);
-      log(`Report written to ${relative.startsWith('..') ? command.options.out : relative}.`);
+      logReportPath(command.options.out);
+      return 0;
+    }
+    case 'collector': {
+      const report = await runCollectorBench(command.options, signal, log);
+      process.stdout.write(`${renderCollectorTables(report)}\n`);
+      await writeReportSection(command.options.out, 'collector', renderCollectorReport(report));
+      logReportPath(command.options.out);
       return 0;
     }
   }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { BenchError, InterruptedError } from '../errors';
+import { benchChildEnv } from '../child-env';
 import { REPO_ROOT } from '../paths';
 import { parseResultLine, type RunResult, type RunSpec } from './run-contract';
 
@@ -23,20 +24,6 @@ export interface ChildRunOptions {
   nodeFlags: string[];
 }
 
-/**
- * Variables of the developer's shell that would change the child's behaviour behind the
- * bench's back (an OTEL_* exporter setting, NODE_OPTIONS with another loader) are dropped.
- */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !key.startsWith('OTEL_') && !key.startsWith('KAFKA_OTEL_') && key !== 'NODE_OPTIONS',
-    ),
-  );
-  return { ...env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-}
-
 function tail(text: string): string {
   const trimmed = text.trim();
   return trimmed.length > OUTPUT_TAIL_CHARS
@@ -52,7 +39,7 @@ export async function runChild(spec: RunSpec, options: ChildRunOptions): Promise
     ['--expose-gc', ...options.nodeFlags, options.childEntry, JSON.stringify(spec)],
     {
       cwd: REPO_ROOT,
-      env: childEnv(),
+      env: { ...benchChildEnv(), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       // stdin stays open as the child's lifeline (see child/main.ts).
       stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group: Ctrl+C reaches only the bench, which then kills the child and

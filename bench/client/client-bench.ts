@@ -7,19 +7,23 @@
 import path from 'node:path';
 import { BenchError, InterruptedError } from '../errors';
 import { BenchTopics, uniqueName } from './bench-topics';
-import { prepareBuiltPackage } from './built-package';
+import { prepareBuiltPackage } from '../built-package';
 import { compileChildProgram } from './child-program';
 import { runChild } from './child-runner';
 import { runTimeoutMs, type ClientBenchOptions } from './client-bench-options';
-import { readCodeVersion, readMachineInfo, readVersions } from './environment';
-import { acquireKafka, type KafkaTarget } from './kafka-target';
-import { DISTURBED_RUN_CORES, startLoadProbe } from './machine-load';
+import { readCodeVersion, readMachineInfo } from '../environment';
+import { acquireKafka, type KafkaTarget, type OwnCluster } from '../kafka-target';
+import { DISTURBED_RUN_CORES, startLoadProbe } from '../machine-load';
 import type { ClientBenchReport } from './markdown-report';
-import { planRuns, type PlannedRun } from './round-schedule';
+import { readVersions } from './client-versions';
+import { planRuns, type PlannedRun } from './run-plan';
 import { isConsumeScenario, type PartitionRange, type RunSpec } from './run-contract';
 import { cpuMicrosPerMessage, throughput, type RunRecord } from './statistics';
 
 type Log = (line: string) => void;
+
+/** The client bench's own single-node cluster and ports, so it never shares a broker with a test run. */
+const CLIENT_BENCH_CLUSTER: OwnCluster = { name: 'bench', basePort: 59092, nodes: 1 };
 
 /** Sampling interval of --cpu-prof-dir profiles: finer than V8's 1 ms for windows of seconds. */
 const CPU_PROFILE_INTERVAL_US = 250;
@@ -99,7 +103,7 @@ async function executeRun(run: PlannedRun, context: RunContext): Promise<RunReco
     kafkaOtelEntry: context.kafkaOtelEntry,
     timeoutMs: runTimeoutMs(options.messages),
   };
-  const probe = startLoadProbe(kafka.brokerPid);
+  const probe = startLoadProbe(kafka.brokerPids);
   const result = await runChild(spec, {
     childEntry: context.childEntry,
     signal: context.signal,
@@ -147,7 +151,12 @@ export async function runClientBench(
   let topics: BenchTopics | undefined;
   try {
     const childEntry = compileChildProgram(path.join(build.dir, 'bench-child'));
-    kafka = await acquireKafka({ brokers: options.brokers, signal, log });
+    kafka = await acquireKafka({
+      brokers: options.brokers,
+      own: CLIENT_BENCH_CLUSTER,
+      signal,
+      log,
+    });
     topics = new BenchTopics(kafka.brokers);
     await topics.connect();
     const consumeTopic = options.scenarios.some(isConsumeScenario)

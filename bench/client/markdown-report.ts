@@ -3,12 +3,14 @@
  * and versions, and every run's raw figures in a collapsed appendix.
  */
 import type { ClientBenchOptions } from './client-bench-options';
-import { CONTRIB_PACKAGE, type MachineInfo, type VersionInfo } from './environment';
-import { DISTURBED_RUN_CORES } from './machine-load';
+import type { MachineInfo } from '../environment';
+import { DISTURBED_RUN_CORES } from '../machine-load';
+import { fixed, integer, mib, table } from '../markdown-format';
+import { median } from '../statistics';
+import { CONTRIB_PACKAGE, type VersionInfo } from './client-versions';
 import type { Scenario, Variant } from './run-contract';
 import {
   cpuMicrosPerMessage,
-  median,
   summarizeScenario,
   throughput,
   type RunRecord,
@@ -40,24 +42,8 @@ const SCENARIO_DESCRIPTIONS: Record<Scenario, string> = {
   eachBatch: 'a consumer with an `eachBatch` handler',
 };
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const MIB = 1024 * 1024;
-
-function fixed(value: number | undefined, digits: number, signed = false): string {
-  if (value === undefined || Number.isNaN(value)) return '—';
-  const text = value.toFixed(digits);
-  return signed && value >= 0 ? `+${text}` : text;
-}
-
 const ratio = (value: number | undefined): string =>
   value === undefined ? '—' : `${value.toFixed(2)}×`;
-const mib = (bytes: number | undefined, signed = false): string =>
-  bytes === undefined ? '—' : fixed(bytes / MIB, 1, signed);
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function summaryTable(summaries: VariantSummary[]): string {
   return table(

@@ -3,7 +3,8 @@
  * the baseline that ran minutes apart from it, in the same machine state) and only then reduced
  * to a median over the rounds, which a single disturbed round cannot move much.
  */
-import type { PlannedRun } from './round-schedule';
+import { median } from '../statistics';
+import type { PlannedRun } from './run-plan';
 import type { RunResult, Scenario, Variant } from './run-contract';
 
 /** One finished run with what the bench observed around it. */
@@ -19,15 +20,6 @@ export function throughput(result: RunResult): number {
 
 export function cpuMicrosPerMessage(result: RunResult): number {
   return result.windowCpuMicros / result.messages;
-}
-
-export function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? sorted[middle]
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 export interface VariantSummary {

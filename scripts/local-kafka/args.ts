@@ -28,6 +28,7 @@ Options:
 Environment:
   KAFKA_OTEL_CACHE_DIR  Jar cache root (default: <repo>/.cache); jars in <root>/kafka/<version>/libs
   JAVA_HOME             Java 17+ to run Kafka with (else \`java\` on PATH)
+  KAFKA_OTEL_KAFKA_HEAP_MB  Heap of each node started, in MiB (default: 512, or 384 with 3 nodes)
 
 Needs Java 17+, and Maven (\`mvn\`) the first time a Kafka version is used.
 Exit codes: 0 ok, 1 failure, 2 bad usage, 3 cluster unknown or (status) not fully up.

@@ -1,8 +1,17 @@
 import path from 'node:path';
 import type { LoggingSetup } from './kafka-versions';
 
-/** Heap per JVM: enough for test traffic, small enough that three nodes fit on a laptop or CI VM. */
-export function heapMegabytes(nodeCount: number): number {
+/** Variable overriding the heap of every JVM a start launches, in MiB. */
+export const HEAP_VARIABLE = 'KAFKA_OTEL_KAFKA_HEAP_MB';
+
+/**
+ * Heap per JVM: enough for test traffic, small enough that three nodes fit on a laptop or CI VM.
+ * KAFKA_OTEL_KAFKA_HEAP_MB overrides it for clusters holding thousands of partitions (a node of
+ * a three-node cluster with 6,000 partitions at replication factor 3 runs out of 384 MiB).
+ */
+export function heapMegabytes(nodeCount: number, env: NodeJS.ProcessEnv = {}): number {
+  const override = env[HEAP_VARIABLE]?.trim();
+  if (override && /^\d+$/.test(override) && Number(override) >= 128) return Number(override);
   return nodeCount >= 3 ? 384 : 512;
 }
 

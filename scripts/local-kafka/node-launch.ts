@@ -120,7 +120,7 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
           libsDir: libs.dir,
           logging: libs.logging,
           logConfigPath: node.logConfigPath,
-          heapMb: heapMegabytes(state.nodeCount),
+          heapMb: heapMegabytes(state.nodeCount, env),
         }),
         mainClass: 'kafka.Kafka',
         args: [node.propertiesPath],

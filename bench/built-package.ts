@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BenchError, InterruptedError } from '../errors';
-import { BENCH_WORK_DIR, REPO_ROOT } from '../paths';
+import { BenchError, InterruptedError } from './errors';
+import { BENCH_WORK_DIR, REPO_ROOT } from './paths';
 
 const DIST_CJS = path.join(REPO_ROOT, 'dist', 'cjs');
 
@@ -21,6 +21,8 @@ export interface BuiltPackage {
   dir: string;
   /** The copy's CommonJS entry point (what `require('kafka-otel')` resolves to). */
   entry: string;
+  /** The copy's CommonJS folder (dist/cjs): `cli.js` and the internal modules live under it. */
+  cjsDir: string;
   /** Removes the copy. */
   dispose(): void;
 }
@@ -85,7 +87,8 @@ export async function prepareBuiltPackage(options: {
       options.log(`Building kafka-otel as committed at ${options.gitRef}...`);
       await checkOut(options.gitRef, dir, options.signal);
       await build(dir, options.signal);
-      return { dir, entry: path.join(dir, 'dist', 'cjs', 'index.js'), dispose };
+      const cjsDir = path.join(dir, 'dist', 'cjs');
+      return { dir, entry: path.join(cjsDir, 'index.js'), cjsDir, dispose };
     }
     if (options.build) {
       options.log('Building kafka-otel (npm run build)...');
@@ -96,8 +99,9 @@ export async function prepareBuiltPackage(options: {
         `${path.relative(REPO_ROOT, DIST_CJS)}/index.js is missing: run \`npm run build\`, or drop --no-build.`,
       );
     }
-    fs.cpSync(DIST_CJS, path.join(dir, 'cjs'), { recursive: true });
-    return { dir, entry: path.join(dir, 'cjs', 'index.js'), dispose };
+    const cjsDir = path.join(dir, 'cjs');
+    fs.cpSync(DIST_CJS, cjsDir, { recursive: true });
+    return { dir, entry: path.join(cjsDir, 'index.js'), cjsDir, dispose };
   } catch (error) {
     dispose();
     throw error;

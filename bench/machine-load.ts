@@ -1,6 +1,6 @@
 /**
  * How busy the rest of the machine was while a run went on: CPU the whole system spent (from
- * /proc/stat) minus what the bench itself, the child and the Kafka broker spent, in cores. A
+ * /proc/stat) minus what the bench itself, the child and the Kafka brokers spent, in cores. A
  * benchmark on a shared machine is only as good as this number is low. Linux only; elsewhere
  * the figure is simply unknown.
  */
@@ -41,7 +41,7 @@ function systemBusyTicks(): number | undefined {
 }
 
 /** CPU ticks (user + system) a process has used, or undefined when it cannot be read. */
-function processTicks(pid: number): number | undefined {
+export function processTicks(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which may itself contain spaces and parentheses.
@@ -53,6 +53,12 @@ function processTicks(pid: number): number | undefined {
   }
 }
 
+/** CPU seconds (user + system) a process has used, or undefined when it cannot be read. */
+export function processCpuSeconds(pid: number): number | undefined {
+  const ticks = processTicks(pid);
+  return ticks === undefined ? undefined : ticks / clockTicksPerSecond();
+}
+
 export interface LoadProbe {
   /**
    * Cores used by other processes since the probe started, given the CPU the child used over
@@ -61,11 +67,14 @@ export interface LoadProbe {
   otherCores(childCpuMicros: number): number | undefined;
 }
 
-/** Starts measuring just before a child is spawned; `brokerPid` is the local broker, if known. */
-export function startLoadProbe(brokerPid: number | undefined): LoadProbe {
+/**
+ * Starts measuring just before a child is spawned; `brokerPids` are the local brokers' JVMs,
+ * when known, whose work belongs to the run.
+ */
+export function startLoadProbe(brokerPids: readonly number[]): LoadProbe {
   const startedAt = process.hrtime.bigint();
   const busyAtStart = systemBusyTicks();
-  const brokerAtStart = brokerPid === undefined ? undefined : processTicks(brokerPid);
+  const brokersAtStart = brokerPids.map((pid) => processTicks(pid));
   const benchAtStart = process.cpuUsage();
   return {
     otherCores(childCpuMicros: number): number | undefined {
@@ -73,11 +82,11 @@ export function startLoadProbe(brokerPid: number | undefined): LoadProbe {
       const busyNow = systemBusyTicks();
       if (busyAtStart === undefined || busyNow === undefined || seconds <= 0) return undefined;
       const hz = clockTicksPerSecond();
-      const brokerNow = brokerPid === undefined ? undefined : processTicks(brokerPid);
-      const brokerSeconds =
-        brokerAtStart === undefined || brokerNow === undefined
-          ? 0
-          : (brokerNow - brokerAtStart) / hz;
+      const brokerSeconds = brokerPids.reduce((sum, pid, index) => {
+        const before = brokersAtStart[index];
+        const now = processTicks(pid);
+        return before === undefined || now === undefined ? sum : sum + (now - before) / hz;
+      }, 0);
       const bench = process.cpuUsage(benchAtStart);
       const ownSeconds = (bench.user + bench.system + childCpuMicros) / 1e6 + brokerSeconds;
       return Math.max(0, ((busyNow - busyAtStart) / hz - ownSeconds) / seconds);

@@ -1,12 +1,12 @@
 /**
- * What a reader needs to judge or reproduce the figures: the machine, every version on the
- * measured path, and the exact kafka-otel code (commit, and whether the tree had changes).
+ * What a reader needs to judge or reproduce the figures: the machine, and the exact kafka-otel
+ * code (commit, and whether the tree had changes). Each benchmark adds the versions on its path.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../paths';
+import { REPO_ROOT } from './paths';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -25,29 +25,6 @@ export interface CodeVersion {
   /** Whether any of those are under src/, i.e. the measured code differs from the commit. */
   sourcesChanged: boolean;
 }
-
-export interface VersionInfo {
-  node: string;
-  kafkajs: string;
-  /** Kafka broker version, when the brokers belong to a local cluster of scripts/local-kafka. */
-  kafkaBroker: string;
-  /** Installed versions of the OpenTelemetry packages on the measured path. */
-  openTelemetry: Record<string, string>;
-  contribInstrumentation: string;
-  kafkaOtel: CodeVersion;
-}
-
-/** OpenTelemetry packages the variants load, reported by their installed version. */
-const OPEN_TELEMETRY_PACKAGES = [
-  '@opentelemetry/api',
-  '@opentelemetry/sdk-metrics',
-  '@opentelemetry/sdk-trace',
-  '@opentelemetry/context-async-hooks',
-  '@opentelemetry/core',
-  '@opentelemetry/instrumentation',
-];
-
-export const CONTRIB_PACKAGE = '@opentelemetry/instrumentation-kafkajs';
 
 /** The version npm installed (read from node_modules: some packages do not export package.json). */
 export function installedVersion(name: string): string {
@@ -121,18 +98,5 @@ export function readMachineInfo(): MachineInfo {
     cores: os.availableParallelism(),
     memoryBytes: os.totalmem(),
     os: operatingSystem(),
-  };
-}
-
-export function readVersions(kafkaBroker: string, kafkaOtel: CodeVersion): VersionInfo {
-  return {
-    node: process.version,
-    kafkajs: installedVersion('kafkajs'),
-    kafkaBroker,
-    openTelemetry: Object.fromEntries(
-      OPEN_TELEMETRY_PACKAGES.map((name) => [name, installedVersion(name)]),
-    ),
-    contribInstrumentation: installedVersion(CONTRIB_PACKAGE),
-    kafkaOtel,
   };
 }
