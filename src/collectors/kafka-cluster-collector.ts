@@ -138,8 +138,9 @@ export class KafkaClusterCollector implements MetricProducer {
 
   /**
    * Starts collecting: from now on, every collection of a reader this collector was given to
-   * takes (or shares) a snapshot. Warns once if no reader has collected a minute later, which
-   * means the collector was not passed in any reader's `metricProducers`. Idempotent.
+   * takes (or shares) a snapshot. Warns once if no reader has collected five minutes later
+   * (longer than a periodic reader's default 60 s interval and any usual scrape interval),
+   * which most likely means it was not passed in any reader's `metricProducers`. Idempotent.
    */
   start(): this {
     if (this.running) return this;
@@ -147,8 +148,9 @@ export class KafkaClusterCollector implements MetricProducer {
     this.attachCheck = setTimeout(() => {
       if (this.running && !this.everCollected) {
         diag.warn(
-          'kafka-otel: KafkaClusterCollector started but no metric reader has collected from it ' +
-            'in 60 s; pass it to a reader: metricProducers: [collector]',
+          'kafka-otel: KafkaClusterCollector started 5 minutes ago and no metric reader has ' +
+            'collected from it; it exports only through the readers it is given to ' +
+            '(metricProducers: [collector])',
         );
       }
     }, ATTACH_CHECK_MS);
@@ -256,7 +258,7 @@ export class KafkaClusterCollector implements MetricProducer {
 }
 
 const DEFAULT_MAX_SERIES = 500_000;
-const ATTACH_CHECK_MS = 60_000;
+const ATTACH_CHECK_MS = 5 * 60_000;
 /** A producer's resource is ignored by the reader (the SDK's own is used): an empty one. */
 const NO_RESOURCE = resourceFromAttributes({});
 
