@@ -20,3 +20,32 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/** The parts every benchmark report has after its introduction, in order. */
+export interface ReportParts {
+  summary: string;
+  noise: string;
+  method: string;
+  environment: string;
+  raw: string;
+}
+
+/** Results, noise, method, machine, and the raw figures folded away. */
+export function reportBody(parts: ReportParts): string[] {
+  return [
+    parts.summary,
+    '',
+    `Noise: ${parts.noise}`,
+    '',
+    parts.method,
+    '',
+    parts.environment,
+    '',
+    '<details>',
+    '<summary>Raw figures of every run, in execution order</summary>',
+    '',
+    parts.raw,
+    '',
+    '</details>',
+  ];
+}

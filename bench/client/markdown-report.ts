@@ -5,7 +5,7 @@
 import type { ClientBenchOptions } from './client-bench-options';
 import type { MachineInfo } from '../environment';
 import { DISTURBED_RUN_CORES } from '../machine-load';
-import { fixed, integer, mib, table } from '../markdown-format';
+import { fixed, integer, mib, reportBody, table } from '../markdown-format';
 import { median } from '../statistics';
 import { CONTRIB_PACKAGE, type VersionInfo } from './client-versions';
 import type { Scenario, Variant } from './run-contract';
@@ -193,19 +193,12 @@ export function renderClientReport(report: ClientBenchReport): string {
       `${o.rounds} round(s) of ${integer.format(o.messages)} messages; ratios and differences ` +
       'compare each run with the `bare` (or `contrib`) run of the same round.',
     '',
-    renderSummaryTables(report),
-    '',
-    `Noise: ${loadStatement(report)}`,
-    '',
-    methodSection(report),
-    '',
-    environmentSection(report),
-    '',
-    '<details>',
-    '<summary>Raw figures of every run, in execution order</summary>',
-    '',
-    rawTable(report.records),
-    '',
-    '</details>',
+    ...reportBody({
+      summary: renderSummaryTables(report),
+      noise: loadStatement(report),
+      method: methodSection(report),
+      environment: environmentSection(report),
+      raw: rawTable(report.records),
+    }),
   ].join('\n');
 }

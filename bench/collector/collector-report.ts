@@ -4,7 +4,7 @@
  * machine and versions, and every run's raw figures in a collapsed appendix.
  */
 import { DISTURBED_RUN_CORES } from '../machine-load';
-import { fixed, integer, mib, MIB, table } from '../markdown-format';
+import { fixed, integer, mib, MIB, reportBody, table } from '../markdown-format';
 import { median, type Spread } from '../statistics';
 import { formatShape } from './cluster-shape';
 import type { CollectorBenchReport } from './collector-bench';
@@ -265,19 +265,12 @@ export function renderCollectorReport(report: CollectorBenchReport): string {
       `\`kafka-otel collect\` side by side with the OpenTelemetry Collector's kafkametrics receiver on the same cluster, ` +
       `in separate processes taking turns. Times in seconds, memory in MiB: median [min–max].`,
     '',
-    renderSummaryTables(report),
-    '',
-    `Noise: ${loadStatement(report)}`,
-    '',
-    methodSection(report),
-    '',
-    environmentSection(report),
-    '',
-    '<details>',
-    '<summary>Raw figures of every run, in execution order</summary>',
-    '',
-    rawTable(report.records),
-    '',
-    '</details>',
+    ...reportBody({
+      summary: renderSummaryTables(report),
+      noise: loadStatement(report),
+      method: methodSection(report),
+      environment: environmentSection(report),
+      raw: rawTable(report.records),
+    }),
   ].join('\n');
 }

@@ -4,51 +4,15 @@
  * and the Markdown report. Timing is never asserted: these are 300-message runs on a shared
  * machine, and a benchmark's numbers are not a test's business.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runBench, tableRows, type BenchOutput } from '../../support/bench-cli';
 import { SCENARIOS, VARIANTS } from '../../../bench/client/run-contract';
 import { injectedBrokers } from '../../support/kafka-client';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const MESSAGES = 300;
-
-interface BenchOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as `npm run bench` starts it (`tsx bench/cli.ts`), through this Node binary. */
-function runBench(args: string[]): Promise<BenchOutput> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join('bench', 'cli.ts'), ...args],
-      { cwd: REPO_ROOT, timeout: 480_000, maxBuffer: 10 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** Data rows (cells trimmed) of the Markdown tables in `text` whose first cell matches. */
-function tableRows(text: string, firstCell: RegExp): string[][] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    )
-    .filter((cells) => firstCell.test(cells[0] ?? ''));
-}
 
 describe('npm run bench -- client', () => {
   let outDir: string;
@@ -63,18 +27,21 @@ describe('npm run bench -- client', () => {
     }
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-otel-bench-test-'));
     reportPath = path.join(outDir, 'benchmarks.md');
-    output = await runBench([
-      'client',
-      '--messages',
-      String(MESSAGES),
-      '--rounds',
-      '1',
-      '--brokers',
-      injectedBrokers().join(','),
-      '--no-build',
-      '--out',
-      reportPath,
-    ]);
+    output = await runBench(
+      [
+        'client',
+        '--messages',
+        String(MESSAGES),
+        '--rounds',
+        '1',
+        '--brokers',
+        injectedBrokers().join(','),
+        '--no-build',
+        '--out',
+        reportPath,
+      ],
+      480_000,
+    );
   }, 500_000);
 
   afterAll(() => {

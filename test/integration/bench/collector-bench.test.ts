@@ -6,48 +6,14 @@
  * asserted. Needs the build (`npm test` builds first) and the Collector binary
  * (`npm run otel-stack -- build`, which .ci/run runs before the tests).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runBench, tableRows, type BenchOutput } from '../../support/bench-cli';
 import { createTestKafka, injectedBrokers } from '../../support/kafka-client';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const SHAPE_PREFIX = 'bench-collector-20x4-';
-
-interface BenchOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runBench(args: string[]): Promise<BenchOutput> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join('bench', 'cli.ts'), ...args],
-      { cwd: REPO_ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-function tableRows(text: string, firstCell: RegExp): string[][] {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    )
-    .filter((cells) => firstCell.test(cells[0] ?? ''));
-}
 
 /** The leading number of a "median [min–max]" cell. */
 const leading = (cell: string | undefined): number =>
@@ -64,20 +30,23 @@ describe('npm run bench -- collector', () => {
     }
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-otel-collector-bench-test-'));
     reportPath = path.join(outDir, 'benchmarks.md');
-    output = await runBench([
-      'collector',
-      '--shape',
-      '20x4',
-      '--rounds',
-      '1',
-      '--scrapes',
-      '1',
-      '--brokers',
-      injectedBrokers().join(','),
-      '--no-build',
-      '--out',
-      reportPath,
-    ]);
+    output = await runBench(
+      [
+        'collector',
+        '--shape',
+        '20x4',
+        '--rounds',
+        '1',
+        '--scrapes',
+        '1',
+        '--brokers',
+        injectedBrokers().join(','),
+        '--no-build',
+        '--out',
+        reportPath,
+      ],
+      170_000,
+    );
   }, 180_000);
 
   afterAll(async () => {
