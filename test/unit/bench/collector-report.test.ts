@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tableRows } from '../../support/bench-cli';
 import { layoutShape } from '../../../bench/collector/cluster-shape';
 import type { CollectorBenchReport } from '../../../bench/collector/collector-bench';
 import {
@@ -130,16 +131,7 @@ function report(): CollectorBenchReport {
 }
 
 function row(text: string, first: string): string[] | undefined {
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim()),
-    )
-    .find((cells) => cells[0] === first);
+  return tableRows(text, /.*/).find((cells) => cells[0] === first);
 }
 
 describe('collector report', () => {
