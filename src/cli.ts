@@ -5,6 +5,7 @@
  */
 import { parseCollectConfig } from './cli/collect-config';
 import { collectUsage } from './cli/collect-usage';
+import { applyExporterHeapPolicy } from './cli/heap-policy';
 import { runCollect } from './cli/run-collect';
 import { UsageError } from './cli/usage-error';
 import type { Environment } from './config/env-reader';
@@ -73,6 +74,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
 }
 
 if (require.main === module) {
+  applyExporterHeapPolicy();
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());

@@ -2,7 +2,6 @@ import type { ClusterSnapshot } from './cluster-snapshot';
 import type { LagStatus } from './lag/lag-status';
 import { LagStatusEvaluator, type LagStatusEvaluatorOptions } from './lag/lag-status-evaluator';
 import { OffsetTimeIndex, type OffsetTimeIndexOptions } from './lag/offset-time-index';
-import { partitionKey } from './phases/phase-outcome';
 
 export interface LagTrackerOptions {
   timeIndex?: OffsetTimeIndexOptions;
@@ -13,8 +12,12 @@ export interface LagTrackerOptions {
 export interface GroupLagEstimate {
   /** Lag status by the sliding-window rules; undefined until enough observations exist. */
   status?: LagStatus;
-  /** Time lag in seconds by `partitionKey(topic, partition)`, where it could be interpolated. */
-  timeLagSeconds: Map<string, number>;
+  /**
+   * Time lag in seconds of each of the group's partitions, in the order of the snapshot's
+   * `group.partitions`; undefined where it could not be interpolated. An array, not a map by
+   * partition: it is made for every group-partition at every snapshot.
+   */
+  timeLagSeconds: (number | undefined)[];
 }
 
 /**
@@ -34,33 +37,32 @@ export class LagTracker {
   /** Records this snapshot's log end offsets, then estimates time lag and status per group. */
   update(snapshot: ClusterSnapshot): Map<string, GroupLagEstimate> {
     const now = snapshot.takenAt;
-    const oldest = new Map<string, number>();
+    // Log start offsets by topic, then partition: no key string per partition per snapshot.
+    const logStart = new Map<string, Map<number, number>>();
     for (const topic of snapshot.topics) {
+      const starts = new Map<number, number>();
+      logStart.set(topic.name, starts);
       for (const p of topic.partitions) {
         if (p.currentOffset !== undefined) {
           this.index.record(topic.name, p.partition, p.currentOffset, now);
         }
-        if (p.oldestOffset !== undefined)
-          oldest.set(partitionKey(topic.name, p.partition), p.oldestOffset);
+        if (p.oldestOffset !== undefined) starts.set(p.partition, p.oldestOffset);
       }
     }
     const estimates = new Map<string, GroupLagEstimate>();
     for (const group of snapshot.groups) {
       const consumerActive = group.members > 0;
-      const timeLagSeconds = new Map<string, number>();
-      for (const p of group.partitions) {
-        if (p.committedOffset === undefined || p.lag === undefined) continue;
-        const key = partitionKey(p.topic, p.partition);
-        const seconds = this.index.timeLagSeconds(p.topic, p.partition, p.committedOffset, now);
-        if (seconds !== undefined) timeLagSeconds.set(key, seconds);
+      const timeLagSeconds = group.partitions.map((p) => {
+        if (p.committedOffset === undefined || p.lag === undefined) return undefined;
         this.evaluator.observe(group.groupId, p.topic, p.partition, {
           timestampMs: now,
           committedOffset: p.committedOffset,
           lag: p.lag,
-          logStartOffset: oldest.get(key),
+          logStartOffset: logStart.get(p.topic)?.get(p.partition),
           consumerActive,
         });
-      }
+        return this.index.timeLagSeconds(p.topic, p.partition, p.committedOffset, now);
+      });
       estimates.set(group.groupId, {
         status: this.evaluator.groupStatus(group.groupId),
         timeLagSeconds,

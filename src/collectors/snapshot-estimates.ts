@@ -1,6 +1,5 @@
 import type { ClusterSnapshot } from './cluster-snapshot';
 import type { GroupLagEstimate } from './lag-tracker';
-import { partitionKey } from './phases/phase-outcome';
 
 /** What the collector's memory of earlier snapshots adds to a freshly assembled one. */
 export interface SnapshotEstimates {
@@ -27,8 +26,8 @@ export function withEstimates(
       return {
         ...group,
         ...(estimate.status === undefined ? {} : { status: estimate.status }),
-        partitions: group.partitions.map((p) => {
-          const seconds = estimate.timeLagSeconds.get(partitionKey(p.topic, p.partition));
+        partitions: group.partitions.map((p, index) => {
+          const seconds = estimate.timeLagSeconds[index];
           if (seconds === undefined) return p;
           // Spelled out rather than spread: this runs for every group-partition of a snapshot.
           return {

@@ -4,7 +4,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { diag } from '@opentelemetry/api';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { ServerResponse } from 'node:http';
-import { prometheusText } from './prometheus-text';
+import { ChunkPool, prometheusText } from './prometheus-text';
 
 /** Where a Prometheus endpoint listens. */
 export interface PrometheusEndpointOptions {
@@ -41,10 +41,11 @@ export function servePrometheus(options: PrometheusEndpointOptions): PrometheusE
     preventServerStart: true,
     metricProducers: options.metricProducers,
   });
+  const chunks = new ChunkPool();
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
-      void serveMetrics(reader, request.method === 'HEAD', response);
+      void serveMetrics(reader, chunks, request.method === 'HEAD', response);
     } else {
       response.statusCode = 404;
       response.end();
@@ -73,9 +74,13 @@ export function servePrometheus(options: PrometheusEndpointOptions): PrometheusE
   return { reader, listening, close };
 }
 
-/** One scrape: collect, then write the text metric by metric, waiting when the socket is full. */
+/**
+ * One scrape: collect, then write the text chunk by chunk, waiting when the socket is full;
+ * each chunk goes back to the pool once the socket has taken its bytes.
+ */
 async function serveMetrics(
   reader: PrometheusExporter,
+  chunks: ChunkPool,
   headOnly: boolean,
   response: ServerResponse,
 ): Promise<void> {
@@ -85,9 +90,10 @@ async function serveMetrics(
     response.statusCode = 200;
     response.setHeader('content-type', 'text/plain');
     if (!headOnly) {
-      for (const chunk of prometheusText(resourceMetrics)) {
+      for (const chunk of prometheusText(resourceMetrics, chunks)) {
         if (response.destroyed) return;
-        if (!response.write(chunk)) await drainedOrClosed(response);
+        const flushed = response.write(chunk, () => chunks.release(chunk));
+        if (!flushed) await drainedOrClosed(response);
       }
     }
     response.end();

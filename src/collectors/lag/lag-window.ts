@@ -37,12 +37,14 @@ const FIELDS = 3; // timestamp, committed offset, lag
 
 /**
  * The last `capacity` observations of one partition for one group: a fixed ring of
- * `3 * capacity` numbers allocated once, so memory does not grow with pushes.
+ * `3 * capacity` numbers allocated once, so memory does not grow with pushes. A plain array of
+ * doubles rather than a Float64Array: a collector tracks one window per group-partition (tens
+ * of thousands), and a small typed array costs more than twice its bytes in native bookkeeping.
  */
 export class LagWindow implements LagWindowView {
   /** Maximum number of observations kept. */
   readonly capacity: number;
-  private readonly ring: Float64Array;
+  private readonly ring: number[];
   private start = 0;
   private count = 0;
   private logStart: number | undefined;
@@ -54,7 +56,9 @@ export class LagWindow implements LagWindowView {
       throw new RangeError(`LagWindow capacity must be an integer >= 2, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.ring = new Float64Array(FIELDS * capacity);
+    // Filled with a fraction first: the array then holds unboxed doubles from the start, and
+    // the first timestamp stored does not convert (and copy) it.
+    this.ring = new Array<number>(FIELDS * capacity).fill(0.5).fill(0);
   }
 
   /** Number of observations held. */

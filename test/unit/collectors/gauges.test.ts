@@ -7,7 +7,8 @@ import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterSnapshot, PartitionSnapshot } from '../../../src/collectors/cluster-snapshot';
 import { TelemetryHarness } from '../../support/telemetry-harness';
-import { snapshotProducer } from './snapshot-producer';
+import { SnapshotMetrics } from '../../../src/collectors/export/snapshot-metrics';
+import { ALL_FAMILIES, snapshotProducer } from './snapshot-producer';
 
 const partition = (p: Partial<PartitionSnapshot> & { partition: number }): PartitionSnapshot => ({
   errorCode: 0,
@@ -272,5 +273,20 @@ describe('quorum voters without a fetch time', () => {
     ]);
     expect(await harness.points('kafka.quorum.voter.fetch_age', { voter: 1 })).toEqual([]);
     expect(await harness.points('kafka.quorum.voter.lag', { voter: 1 })).toEqual([]);
+  });
+
+  it('makes points when they are read: the same in any order, twice, and in a copy', () => {
+    const renderer = new SnapshotMetrics(ALL_FAMILIES, { perPartition: true, maxSeries: 1_000 });
+    const render = () => renderer.render(snapshot).metrics;
+    const byName = (metrics: ReturnType<typeof render>) =>
+      new Map(metrics.map((metric) => [metric.descriptor.name, metric.dataPoints]));
+    const forward = byName(render());
+    const reversed = render().reverse();
+    const backward = byName(reversed);
+    const again = byName(reversed);
+    const copied = byName(render().map((metric) => ({ ...metric })));
+    expect(forward.size).toBeGreaterThan(20);
+    expect(forward.get('kafka.consumer_group.lag')).toHaveLength(3);
+    for (const other of [backward, again, copied]) expect(other).toEqual(forward);
   });
 });

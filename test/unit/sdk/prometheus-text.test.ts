@@ -14,7 +14,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { prometheusText } from '../../../src/sdk/prometheus-text';
+import { ChunkPool, prometheusText } from '../../../src/sdk/prometheus-text';
 
 class PullReader extends MetricReader {
   constructor() {
@@ -94,5 +94,31 @@ describe('prometheusText', () => {
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(64 * 1024);
     expect(Buffer.concat(chunks).toString()).toBe(exporterText(metrics));
+  });
+
+  it('writes into the chunks given back to its pool, with the same text', async () => {
+    const metrics = await collected((provider) => {
+      const gauge = provider.getMeter('scope').createObservableGauge('kafka.partition.leader');
+      gauge.addCallback((result) => {
+        for (let partition = 0; partition < 1_900; partition++) {
+          result.observe(partition % 3, { topic: `orders-${partition % 7}`, partition });
+        }
+      });
+    });
+    const pool = new ChunkPool(2);
+    const seen = new Set<ArrayBufferLike>();
+    const copies: Buffer[] = [];
+    for (let scrape = 0; scrape < 2; scrape++) {
+      for (const chunk of prometheusText(metrics, pool)) {
+        seen.add(chunk.buffer);
+        copies.push(Buffer.from(chunk)); // the caller's copy: the chunk is overwritten once given back
+        pool.release(chunk);
+      }
+    }
+    // Each chunk went back before the next was taken: two buffers served both scrapes.
+    expect(seen.size).toBeLessThanOrEqual(2);
+    const text = Buffer.concat(copies).toString();
+    const expected = exporterText(metrics);
+    expect(text).toBe(expected + expected);
   });
 });
