@@ -11,6 +11,7 @@ import { parseArgs, USAGE, type Command } from './args';
 import { runClientBench } from './client/client-bench';
 import { renderClientReport, renderSummaryTables } from './client/markdown-report';
 import { runCollectorBench } from './collector/collector-bench';
+import { formatShape } from './collector/cluster-shape';
 import {
   renderCollectorReport,
   renderSummaryTables as renderCollectorTables,
@@ -43,7 +44,9 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
     case 'collector': {
       const report = await runCollectorBench(command.options, signal, log);
       process.stdout.write(`${renderCollectorTables(report)}\n`);
-      await writeReportSection(command.options.out, 'collector', renderCollectorReport(report));
+      // One section per shape: a run at 10000x500 leaves the 6000x300 figures in place.
+      const section = `collector:${formatShape(command.options.shape)}`;
+      await writeReportSection(command.options.out, section, renderCollectorReport(report));
       logReportPath(command.options.out);
       return 0;
     }

@@ -87,8 +87,8 @@ describe('npm run bench -- collector', () => {
 
   it('writes the collector section of the report with the shape and versions', () => {
     const report = fs.readFileSync(reportPath, 'utf8');
-    expect(report).toContain('<!-- bench:collector:begin');
-    expect(report).toContain('<!-- bench:collector:end -->');
+    expect(report).toContain('<!-- bench:collector:20x4:begin');
+    expect(report).toContain('<!-- bench:collector:20x4:end -->');
     expect(report).toContain('Shape `20x4`: 1 topic(s) of 20 partitions');
     expect(report).toContain('80 group-partitions');
     expect(report).toMatch(/OpenTelemetry Collector \d+\.\d+\.\d+/);
