@@ -8,7 +8,14 @@
 
 /** A phase of snapshot taking, the `phase` attribute of kafka.collector.scrape.errors. */
 export type SnapshotPhase =
-  'metadata' | 'offsets' | 'configs' | 'log_dirs' | 'quorum' | 'groups' | 'group_offsets';
+  | 'metadata'
+  | 'offsets'
+  | 'configs'
+  | 'log_dirs'
+  | 'quorum'
+  | 'groups'
+  | 'group_offsets'
+  | 'time_lag';
 
 export interface SnapshotError {
   readonly phase: SnapshotPhase;
@@ -94,8 +101,22 @@ export interface GroupPartitionSnapshot {
   readonly committedOffset?: number;
   /** currentOffset - committedOffset, clamped at 0; undefined when either is unknown. */
   readonly lag?: number;
-  /** Seconds since the committed offset was the log end (interpolated); undefined when unknown. */
+  /**
+   * Age in seconds of the first message the group has not consumed (0 when it is not behind):
+   * read from the log, or interpolated from earlier snapshots when it could not be read
+   * (see `ClusterSnapshot.timeLag`); undefined when unknown.
+   */
   readonly timeLagSeconds?: number;
+}
+
+/** How the time lag of this snapshot's lagging group-partitions was obtained. */
+export interface TimeLagSources {
+  /** Offsets whose message time was read from the brokers by this snapshot. */
+  readonly reads: number;
+  /** Lagging group-partitions whose time lag is read from the log (now or earlier). */
+  readonly fromLog: number;
+  /** Lagging group-partitions whose time lag is interpolated from earlier snapshots. */
+  readonly interpolated: number;
 }
 
 export type { LagStatus as LagStatusName } from './lag/lag-status';
@@ -129,6 +150,8 @@ export interface ClusterSnapshot {
   readonly logDirs: readonly LogDirSnapshot[];
   readonly quorum?: QuorumSnapshot;
   readonly groups: readonly GroupSnapshot[];
+  /** Where time lag came from; undefined when no group offsets were known. */
+  readonly timeLag?: TimeLagSources;
 }
 
 /** The snapshot of a cluster that could not be reached at all. */

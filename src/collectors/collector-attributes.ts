@@ -11,3 +11,4 @@ export const ATTR_STATUS = 'status';
 export const ATTR_VOTER = 'voter';
 export const ATTR_PHASE = 'phase';
 export const ATTR_LOG_DIR = 'log_dir';
+export const ATTR_SOURCE = 'source';

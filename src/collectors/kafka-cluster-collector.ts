@@ -15,6 +15,7 @@ import { replicationMetrics } from './export/replication-metrics';
 import { SnapshotMetrics, type RenderedSnapshot } from './export/snapshot-metrics';
 import { storageMetrics } from './export/storage-metrics';
 import { LagTracker } from './lag-tracker';
+import { OffsetTimes } from './lag/offset-times';
 import { nameFilter, type NameFilterSpec } from './name-filter';
 import { ClusterClient } from './protocol';
 import { parseBrokerAddress } from './protocol/broker-address';
@@ -60,6 +61,13 @@ export interface KafkaClusterCollectorOptions {
   /** Snapshots in the lag-status window (default 10). */
   lagStatusWindow?: number;
   /**
+   * Most committed offsets whose message time one snapshot reads from the brokers, for time
+   * lag (default 50 000). An offset read once is not read again while the group stays there;
+   * past the limit (and where a read fails) time lag is interpolated from earlier snapshots.
+   * 0: never read, always interpolate.
+   */
+  timeLagReadLimit?: number;
+  /**
    * False when the collector runs inside an application: its broker connections are closed
    * between snapshots (and never hold the event loop), so the collector does not keep the
    * process alive after the application's own work is done; each snapshot then reconnects.
@@ -88,6 +96,9 @@ export class KafkaClusterCollector implements MetricProducer {
   private readonly renderer: SnapshotMetrics;
   private readonly lag: LagTracker;
   private readonly quorumEpochs = new QuorumEpochClock();
+  /** Message times at committed offsets, read by the last snapshot. */
+  private recordTimes = new OffsetTimes();
+  private readonly timeLagReadLimit: number;
   /** The last snapshot whose dropped series were counted: each snapshot counts once. */
   private countedDrops: ClusterSnapshot | undefined;
   private running = false;
@@ -114,6 +125,7 @@ export class KafkaClusterCollector implements MetricProducer {
       includeInternalTopics: options.includeInternalTopics === true,
       groupConcurrency: options.groupConcurrency ?? 8,
     };
+    this.timeLagReadLimit = options.timeLagReadLimit ?? DEFAULT_TIME_LAG_READ_LIMIT;
     const window = options.lagStatusWindow ?? 10;
     this.lag = new LagTracker({ status: { windowSize: window, minObservations: window } });
     this.renderer = new SnapshotMetrics(
@@ -191,9 +203,17 @@ export class KafkaClusterCollector implements MetricProducer {
     const takenAt = Date.now();
     let snapshot: ClusterSnapshot;
     try {
-      const assembled = await takeClusterSnapshot(this.client, scope, signal, (phase) =>
-        this.selfMetrics.lateResult(phase),
+      const taken = await takeClusterSnapshot(
+        this.client,
+        scope,
+        { known: this.recordTimes, readLimit: this.timeLagReadLimit },
+        signal,
+        (phase) => this.selfMetrics.lateResult(phase),
       );
+      const assembled = taken.snapshot;
+      // The next snapshot reuses exactly what this one needed: times of offsets no group
+      // waits at any more are forgotten.
+      if (taken.timeLagReads) this.recordTimes = taken.timeLagReads.times;
       snapshot = withEstimates(assembled, {
         groups: this.lag.update(assembled),
         quorumEpochSeenAt: this.quorumEpochs.observe(assembled.quorum, assembled.takenAt),
@@ -258,6 +278,7 @@ export class KafkaClusterCollector implements MetricProducer {
 }
 
 const DEFAULT_MAX_SERIES = 500_000;
+const DEFAULT_TIME_LAG_READ_LIMIT = 50_000;
 const ATTACH_CHECK_MS = 5 * 60_000;
 /** A producer's resource is ignored by the reader (the SDK's own is used): an empty one. */
 const NO_RESOURCE = resourceFromAttributes({});
@@ -297,6 +318,10 @@ function validate(options: KafkaClusterCollectorOptions) {
   const interval = options.minSnapshotIntervalMs;
   if (interval !== undefined && (!Number.isFinite(interval) || interval < 0)) {
     throw new TypeError('KafkaClusterCollector: minSnapshotIntervalMs must be a number >= 0');
+  }
+  const reads = options.timeLagReadLimit;
+  if (reads !== undefined && (!Number.isInteger(reads) || reads < 0)) {
+    throw new TypeError('KafkaClusterCollector: timeLagReadLimit must be an integer >= 0');
   }
   const window = options.lagStatusWindow;
   if (window !== undefined && (!Number.isInteger(window) || window < 2)) {

@@ -13,9 +13,10 @@ export interface GroupLagEstimate {
   /** Lag status by the sliding-window rules; undefined until enough observations exist. */
   status?: LagStatus;
   /**
-   * Time lag in seconds of each of the group's partitions, in the order of the snapshot's
-   * `group.partitions`; undefined where it could not be interpolated. An array, not a map by
-   * partition: it is made for every group-partition at every snapshot.
+   * Interpolated time lag in seconds of each of the group's partitions that has none from the
+   * log, in the order of the snapshot's `group.partitions`; undefined where the snapshot has
+   * one or it could not be interpolated. An array, not a map by partition: it is made for
+   * every group-partition at every snapshot.
    */
   timeLagSeconds: (number | undefined)[];
 }
@@ -61,7 +62,10 @@ export class LagTracker {
           logStartOffset: logStart.get(p.topic)?.get(p.partition),
           consumerActive,
         });
-        return this.index.timeLagSeconds(p.topic, p.partition, p.committedOffset, now);
+        // Interpolated only where the log could not tell (see the snapshot's time-lag phase).
+        return p.timeLagSeconds !== undefined
+          ? undefined
+          : this.index.timeLagSeconds(p.topic, p.partition, p.committedOffset, now);
       });
       estimates.set(group.groupId, {
         status: this.evaluator.groupStatus(group.groupId),

@@ -10,6 +10,7 @@ import type { ClusterMetadata } from './phases/metadata-phase';
 import type { PartitionOffsets } from './phases/offsets-phase';
 import { partitionKey } from './phases/phase-outcome';
 import type { GroupFacts } from './phases/groups-phase';
+import { firstUnconsumedOffset, type TimeLagReads } from './phases/time-lag-phase';
 import type { SettledPhases } from './snapshot-taker';
 
 /** Everything one snapshot learned: Metadata and the phases that settled in time. */
@@ -67,6 +68,10 @@ export function assembleSnapshot(parts: SnapshotParts): ClusterSnapshot {
     ...parts.missed,
   ];
   const quorum = settled.quorum?.value;
+  const timeLag = { reads: settled.time_lag?.value.read ?? 0, fromLog: 0, interpolated: 0 };
+  const groups = (settled.groups?.value ?? []).map((facts) =>
+    groupSnapshot(facts, offsets, settled.time_lag?.value, parts.takenAt, timeLag),
+  );
   return {
     takenAt: parts.takenAt,
     durationSeconds: parts.durationSeconds,
@@ -78,27 +83,47 @@ export function assembleSnapshot(parts: SnapshotParts): ClusterSnapshot {
     topics,
     logDirs: settled.log_dirs?.value.logDirs ?? [],
     ...(quorum === undefined ? {} : { quorum }),
-    groups: (settled.groups?.value ?? []).map((facts) => groupSnapshot(facts, offsets)),
+    groups,
+    ...(offsets === undefined || settled.groups === undefined ? {} : { timeLag }),
   };
 }
 
-/** A group's state, members and per-partition offsets and lag. */
+/** A group's state, members and per-partition offsets, lag and time lag read from the log. */
 function groupSnapshot(
   facts: GroupFacts,
   offsets: ReadonlyMap<string, PartitionOffsets> | undefined,
+  reads: TimeLagReads | undefined,
+  takenAt: number,
+  sources: { fromLog: number },
 ): GroupSnapshot {
   const partitions = (facts.offsets?.partitions ?? [])
     // -1: no committed offset for this partition (a member reads it, nothing committed yet).
     .filter((p) => p.errorCode === 0 && p.committedOffset >= 0)
     .map<GroupPartitionSnapshot>((p) => {
-      const current = offsets?.get(partitionKey(p.topic, p.partition))?.current;
-      return {
-        topic: p.topic,
-        partition: p.partition,
-        committedOffset: p.committedOffset,
-        // Offsets race (a commit between OffsetFetch and ListOffsets): lag is never negative.
-        ...(current === undefined ? {} : { lag: Math.max(0, current - p.committedOffset) }),
-      };
+      const known = offsets?.get(partitionKey(p.topic, p.partition));
+      const current = known?.current;
+      if (current === undefined) {
+        return { topic: p.topic, partition: p.partition, committedOffset: p.committedOffset };
+      }
+      // Offsets race (a commit between OffsetFetch and ListOffsets): lag is never negative.
+      const lag = Math.max(0, current - p.committedOffset);
+      const wanted = firstUnconsumedOffset(p.committedOffset, known);
+      let timeLagSeconds: number | undefined;
+      if (wanted === undefined) {
+        timeLagSeconds = 0; // nothing left to consume
+      } else if (reads !== undefined) {
+        timeLagSeconds = timeLagFromLog(reads, p.topic, p.partition, wanted, takenAt);
+        if (timeLagSeconds !== undefined) sources.fromLog++;
+      }
+      return timeLagSeconds === undefined
+        ? { topic: p.topic, partition: p.partition, committedOffset: p.committedOffset, lag }
+        : {
+            topic: p.topic,
+            partition: p.partition,
+            committedOffset: p.committedOffset,
+            lag,
+            timeLagSeconds,
+          };
     });
   return {
     groupId: facts.groupId,
@@ -109,4 +134,21 @@ function groupSnapshot(
     partitions,
     offsetsComplete: facts.offsets !== undefined && partitions.every((p) => p.lag !== undefined),
   };
+}
+
+/**
+ * Seconds since the message at `offset` was written, from the time the log holds for it; 0 when
+ * nothing but transaction markers follows the offset. A message stamped later than the snapshot
+ * (producer clock ahead) counts as just written.
+ */
+function timeLagFromLog(
+  reads: TimeLagReads,
+  topic: string,
+  partition: number,
+  offset: number,
+  takenAt: number,
+): number | undefined {
+  const time = reads.times.get(topic, partition, offset);
+  if (time !== undefined) return Math.max(0, takenAt - time) / 1000;
+  return reads.nothingAfter.get(topic, partition, offset) === undefined ? undefined : 0;
 }

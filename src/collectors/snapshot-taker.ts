@@ -6,6 +6,7 @@ import { metadataPhase, type TopicScope } from './phases/metadata-phase';
 import { offsetsPhase, type PartitionOffsets } from './phases/offsets-phase';
 import type { PhaseOutcome } from './phases/phase-outcome';
 import { quorumPhase, type QuorumFacts } from './phases/quorum-phase';
+import { timeLagPhase, type TimeLagMemory, type TimeLagReads } from './phases/time-lag-phase';
 import { topicConfigsPhase } from './phases/topic-configs-phase';
 import { assembleSnapshot } from './snapshot-assembly';
 import type { SnapshotClient } from './phases/snapshot-client';
@@ -20,12 +21,20 @@ export interface PhaseValues {
   log_dirs: StorageFacts;
   quorum: QuorumFacts | undefined;
   configs: Map<string, number>;
+  time_lag: TimeLagReads;
 }
 
 export type PhaseName = keyof PhaseValues;
 
 /** The outcomes of the phases that settled before the deadline. */
 export type SettledPhases = { readonly [K in PhaseName]?: PhaseOutcome<PhaseValues[K]> };
+
+/** A snapshot, and the message times it read (what the next snapshot need not read again). */
+export interface TakenSnapshot {
+  readonly snapshot: ClusterSnapshot;
+  /** Undefined when the time-lag phase did not settle in time (or did not run). */
+  readonly timeLagReads?: TimeLagReads;
+}
 
 /**
  * Called for every phase whose result arrived after its snapshot was assembled (and was
@@ -37,7 +46,8 @@ export type LateResultListener = (phase: SnapshotPhase) => void;
  * Takes one cluster snapshot under `signal`, the one deadline: Metadata first (it maps broker ids
  * to addresses and names the topics), then in parallel the consumer groups, log directories,
  * the KRaft quorum and min.insync.replicas, and the earliest and latest offsets once the groups
- * are known, so a committed offset is never read after the log end it is compared with.
+ * are known, so a committed offset is never read after the log end it is compared with; last,
+ * the time of the first unconsumed message of each lagging group-partition, from the log.
  *
  * The snapshot is assembled once, from the phases that settled when they have all settled or
  * the signal fired; a phase that had not settled is reported as an error of its phase, and its
@@ -46,10 +56,11 @@ export type LateResultListener = (phase: SnapshotPhase) => void;
 export async function takeClusterSnapshot(
   client: SnapshotClient,
   scope: SnapshotScope,
+  timeLag: TimeLagMemory,
   signal: AbortSignal,
   onLateResult: LateResultListener,
   now: () => number = Date.now,
-): Promise<ClusterSnapshot> {
+): Promise<TakenSnapshot> {
   const takenAt = now();
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -63,25 +74,33 @@ export async function takeClusterSnapshot(
   const metadata = await Promise.race([metadataWork, deadline]);
   if (metadata === undefined) {
     metadataLate = true;
-    return emptySnapshot(takenAt, elapsed(), [missedDeadline('metadata', signal)]);
+    return { snapshot: emptySnapshot(takenAt, elapsed(), [missedDeadline('metadata', signal)]) };
   }
   if (metadata.value === undefined) {
-    return emptySnapshot(takenAt, elapsed(), metadata.error ? [metadata.error] : []);
+    return { snapshot: emptySnapshot(takenAt, elapsed(), metadata.error ? [metadata.error] : []) };
   }
   const cluster = metadata.value;
 
   const board = new PhaseBoard(onLateResult);
   const groups = groupsPhase(client, cluster, scope, signal);
+  const offsets = groups.then(() =>
+    signal.aborted
+      ? never<PhaseOutcome<PhaseValues['offsets']>>()
+      : offsetsPhase(client, cluster, signal),
+  );
+  const times = Promise.all([groups, offsets]).then(([groupOutcome, offsetOutcome]) =>
+    signal.aborted
+      ? never<PhaseOutcome<PhaseValues['time_lag']>>()
+      : timeLagPhase(client, cluster, groupOutcome.value, offsetOutcome.value, timeLag, signal),
+  );
   await Promise.race([
     Promise.all([
       board.track('groups', groups),
       board.track('log_dirs', logDirsPhase(client, cluster, signal)),
       board.track('quorum', quorumPhase(client, signal)),
       board.track('configs', topicConfigsPhase(client, cluster, signal)),
-      board.track(
-        'offsets',
-        groups.then(() => (signal.aborted ? never() : offsetsPhase(client, cluster, signal))),
-      ),
+      board.track('offsets', offsets),
+      board.track('time_lag', times),
     ]),
     deadline,
   ]);
@@ -89,10 +108,20 @@ export async function takeClusterSnapshot(
   const missed = PHASES.filter((phase) => settled[phase] === undefined).map((phase) =>
     missedDeadline(phase, signal),
   );
-  return assembleSnapshot({ takenAt, durationSeconds: elapsed(), cluster, settled, missed });
+  return {
+    snapshot: assembleSnapshot({ takenAt, durationSeconds: elapsed(), cluster, settled, missed }),
+    timeLagReads: settled.time_lag?.value,
+  };
 }
 
-const PHASES: readonly PhaseName[] = ['groups', 'log_dirs', 'quorum', 'configs', 'offsets'];
+const PHASES: readonly PhaseName[] = [
+  'groups',
+  'log_dirs',
+  'quorum',
+  'configs',
+  'offsets',
+  'time_lag',
+];
 
 /** Keeps each phase's outcome until the snapshot is assembled; later outcomes are dropped. */
 class PhaseBoard {

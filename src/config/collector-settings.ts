@@ -18,6 +18,7 @@ import {
   parseDurationOrZero,
   parseHttpUrl,
   parsePort,
+  parseNonNegativeInteger,
   parsePositiveInteger,
   parseRegex,
 } from './value-parsers';
@@ -182,6 +183,19 @@ export const MAX_SERIES: Setting<number> = {
   register: true,
 };
 
+export const TIME_LAG_READS: Setting<number> = {
+  name: 'timeLagReadLimit',
+  env: 'KAFKA_OTEL_COLLECT_TIME_LAG_READS',
+  aliases: [],
+  flag: 'time-lag-reads',
+  arg: 'N',
+  parse: parseNonNegativeInteger,
+  // The collector applies it: options without timeLagReadLimit get the same limit.
+  defaultText: '50000',
+  help: 'Most committed offsets whose message time one snapshot reads from the brokers for time lag (offsets read before are not read again); past it time lag is interpolated. 0: always interpolate.',
+  register: true,
+};
+
 export const CLIENT_ID: Setting<string> = {
   name: 'clientId',
   env: 'KAFKA_OTEL_COLLECT_CLIENT_ID',
@@ -282,6 +296,7 @@ export const COLLECTOR_SETTINGS: readonly Setting[] = [
   INCLUDE_INTERNAL_TOPICS,
   PARTITION_METRICS,
   MAX_SERIES,
+  TIME_LAG_READS,
   CLIENT_ID,
   SASL_MECHANISM,
   SASL_USERNAME,

@@ -5,6 +5,7 @@ import {
   GROUPS,
   INCLUDE_INTERNAL_TOPICS,
   MAX_SERIES,
+  TIME_LAG_READS,
   MIN_SNAPSHOT_INTERVAL,
   PARTITION_METRICS,
   SASL_MECHANISM,
@@ -66,5 +67,6 @@ export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorO
     perPartitionMetrics: read(PARTITION_METRICS),
     minSnapshotIntervalMs: read(MIN_SNAPSHOT_INTERVAL, "using the collector's default"),
     maxSeries: read(MAX_SERIES, "using the collector's default"),
+    timeLagReadLimit: read(TIME_LAG_READS, "using the collector's default"),
   };
 }

@@ -28,6 +28,13 @@ export function parsePositiveInteger(text: string): number {
   throw new InvalidValue('expected a whole number greater than 0');
 }
 
+/** A whole number >= 0 (a limit where 0 turns the thing off). */
+export function parseNonNegativeInteger(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (Number.isSafeInteger(n)) return n;
+  throw new InvalidValue('expected a whole number, 0 or more');
+}
+
 /** A ratio in [0, 1] (OTEL_TRACES_SAMPLER_ARG). */
 export function parseRatio(text: string): number {
   const n = text.trim() === '' ? NaN : Number(text);

@@ -5,6 +5,7 @@ export type SnapshotClient = Pick<
   ClusterClient,
   | 'metadata'
   | 'listOffsets'
+  | 'fetchRecords'
   | 'listGroups'
   | 'findCoordinators'
   | 'describeGroups'

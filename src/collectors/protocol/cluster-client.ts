@@ -41,6 +41,14 @@ import {
   encodeFindCoordinatorRequest,
   type Coordinator,
 } from './find-coordinator';
+import {
+  FETCH_API,
+  decodeFetchResponse,
+  encodeFetchRequest,
+  type FetchedPartition,
+  type FetchPartition,
+  type FetchRequest,
+} from './fetch';
 import { kafkaJsInternals } from './kafkajs-internals';
 import type { ApiCall } from './kafkajs-request';
 import {
@@ -57,7 +65,7 @@ import {
   type PartitionOffset,
   type TopicPartitionTimestamps,
 } from './list-offsets';
-import { splitIntoRounds } from './list-offsets-rounds';
+import { splitIntoRounds } from './partition-rounds';
 import {
   METADATA_API,
   decodeMetadataResponse,
@@ -201,6 +209,39 @@ export class ClusterClient {
           },
           signal,
         );
+      }),
+    );
+    return answers.length === 1 ? answers[0]! : answers.flat();
+  }
+
+  /**
+   * The first bytes of partitions led by broker `nodeId`, each read at its offset, to look at
+   * record batch headers (not to consume: no fetch session, no wait). A partition read at
+   * several offsets takes one request per repetition. At most `partitionMaxBytes` per partition
+   * (a cut batch keeps its header) and `maxBytes` per request; partitions past `maxBytes` come
+   * back with no records. Partition errors (1 OFFSET_OUT_OF_RANGE, 6 NOT_LEADER_OR_FOLLOWER)
+   * are in the entries; a top-level error throws `BrokerErrorResponse`.
+   */
+  async fetchRecords(
+    nodeId: number,
+    topics: readonly { topic: string; partitions: readonly FetchPartition[] }[],
+    limits: { maxBytes: number; partitionMaxBytes: number },
+    signal?: AbortSignal,
+  ): Promise<FetchedPartition[]> {
+    const connection = this.brokers().forNode(nodeId, apiOf(FETCH_API));
+    const answers = await Promise.all(
+      splitIntoRounds(topics).map(async (round) => {
+        const request: FetchRequest = { ...limits, isolationLevel: 0, topics: round };
+        const answer = await connection.send(
+          {
+            spec: FETCH_API,
+            encode: (version) => encodeFetchRequest(request, version),
+            decode: (body, version) => decodeFetchResponse(body, version, request),
+          },
+          signal,
+        );
+        if (answer.errorCode !== 0) throw errorResponse(FETCH_API, connection, answer.errorCode);
+        return answer.partitions;
       }),
     );
     return answers.length === 1 ? answers[0]! : answers.flat();

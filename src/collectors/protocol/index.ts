@@ -29,6 +29,8 @@ export {
   type PartitionTimestamp,
   type TopicPartitionTimestamps,
 } from './list-offsets';
+export type { FetchedPartition, FetchPartition } from './fetch';
+export type { OffsetTime } from './record-batches';
 export type { Coordinator } from './find-coordinator';
 export type { ListedGroup, ListGroupsResponse } from './list-groups';
 export type { DescribedGroup, GroupMember } from './describe-groups';

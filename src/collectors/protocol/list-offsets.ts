@@ -1,4 +1,5 @@
 import { assertImplementedVersion, type ApiSpec } from './api-spec';
+import { indexByPartition } from './partition-rounds';
 import { WireReader } from './wire-reader';
 import { WireWriter } from './wire-writer';
 
@@ -95,7 +96,7 @@ export function decodeListOffsetsResponse(
   request: ListOffsetsRequest,
 ): PartitionOffset[] {
   assertImplementedVersion(LIST_OFFSETS_API, version);
-  const asked = requestedTimestamps(request);
+  const asked = indexByPartition(request.topics, (p) => p.timestamp);
   const reader = new WireReader(body, `ListOffsets v${version} response`);
   reader.int32(); // ThrottleTimeMs
   const results: PartitionOffset[] = [];
@@ -127,14 +128,4 @@ export function decodeListOffsetsResponse(
   reader.skipTaggedFields();
   reader.end();
   return results;
-}
-
-function requestedTimestamps(request: ListOffsetsRequest): Map<string, Map<number, number>> {
-  const byTopic = new Map<string, Map<number, number>>();
-  for (const { topic, partitions } of request.topics) {
-    let byPartition = byTopic.get(topic);
-    if (byPartition === undefined) byTopic.set(topic, (byPartition = new Map<number, number>()));
-    for (const { partition, timestamp } of partitions) byPartition.set(partition, timestamp);
-  }
-  return byTopic;
 }

@@ -106,6 +106,26 @@ export class WireReader {
   }
 
   /**
+   * Signed zigzag varint of up to 64 bits (10 bytes), as record fields use (`varint`,
+   * `varlong`). Exact while the magnitude stays under 2^53: record lengths, deltas and sizes.
+   */
+  zigzagVarint(): number {
+    let value = 0;
+    let factor = 1;
+    for (let i = 0; i < 10; i++) {
+      this.need(1);
+      const byte = this.buf[this.offset++]!;
+      value += (byte & 0x7f) * factor;
+      if (byte < 0x80) {
+        // zigzag: 0, 1, 2, 3 ... encode 0, -1, 1, -2 ...
+        return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+      }
+      factor *= 128;
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
+  /**
    * Element count of a compact array (`uvarint(count + 1)`); a null array counts as empty.
    * @param minElementBytes smallest encoded size of one element, to reject impossible counts
    *   before anything is allocated for them

@@ -90,6 +90,7 @@ const snapshot: ClusterSnapshot = {
       ],
     },
   ],
+  timeLag: { reads: 2, fromLog: 1, interpolated: 1 },
 };
 
 let harness: TelemetryHarness;
@@ -126,6 +127,13 @@ describe('cluster metrics of one snapshot', () => {
     expect(await value('kafka.broker.leader_count', { broker: 1 })).toBe(1);
     expect(await value('kafka.broker.leader_count', { broker: 3 })).toBe(0);
     expect(await value('kafka.collector.up')).toBe(1);
+  });
+
+  it('reports where time lag came from: read from the log or interpolated', async () => {
+    register();
+    expect(await value('kafka.collector.time_lag.reads')).toBe(2);
+    expect(await value('kafka.collector.time_lag.partitions', { source: 'log' })).toBe(1);
+    expect(await value('kafka.collector.time_lag.partitions', { source: 'interpolated' })).toBe(1);
   });
 
   it('reports offsets and sizes, summing a topic only when every partition is known', async () => {

@@ -5,12 +5,17 @@ import {
   type PartitionOffset,
   type TopicPartitionTimestamps,
 } from '../../../src/collectors/protocol';
+import { recordBatchHeader } from './protocol/support/record-batch-header';
+
+/** When the scripted messages at the committed offsets were written. */
+export const SCRIPTED_MESSAGE_TIME = 1_700_000_000_000;
 
 /** The requests a snapshot sends, by the method that sends them. */
 export type RequestName = keyof SnapshotClient;
 
 /**
- * A scripted cluster of two brokers, one topic `orders` (2 partitions) and one group `billing`:
+ * A scripted cluster of two brokers, one topic `orders` (2 partitions, offsets 0 to 25) and one
+ * group `billing` (committed at 10 on both, written at `SCRIPTED_MESSAGE_TIME`):
  * each request answers at once, except those held with `hold(name)`, which answer only when
  * `release()` is called, ignoring any signal, as a request already on the wire does.
  */
@@ -183,6 +188,25 @@ export class ScriptedCluster {
             offset: timestamp === EARLIEST_TIMESTAMP ? 0 : 25,
             timestamp: -1,
             leaderEpoch: 0,
+          })),
+        ),
+      ),
+    fetchRecords: (_nodeId, topics, _limits, signal) =>
+      this.answer(
+        'fetchRecords',
+        signal,
+        topics.flatMap(({ topic, partitions }) =>
+          partitions.map(({ partition, offset }) => ({
+            topic,
+            partition,
+            fetchOffset: offset,
+            errorCode: 0,
+            highWatermark: 25,
+            logStartOffset: 0,
+            records: recordBatchHeader({
+              baseOffset: offset,
+              firstTimestamp: SCRIPTED_MESSAGE_TIME,
+            }),
           })),
         ),
       ),

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshot, SnapshotPhase } from '../../../src/collectors/cluster-snapshot';
+import { OffsetTimes } from '../../../src/collectors/lag/offset-times';
+import type { TimeLagMemory } from '../../../src/collectors/phases/time-lag-phase';
 import { takeClusterSnapshot } from '../../../src/collectors/snapshot-taker';
-import { ScriptedCluster, type RequestName } from './scripted-cluster';
+import { SCRIPTED_MESSAGE_TIME, ScriptedCluster, type RequestName } from './scripted-cluster';
 
 const scope = {
   includeTopic: () => true,
@@ -15,18 +17,34 @@ const scope = {
   groupConcurrency: 4,
 };
 
+/** The snapshot starts 100 s after the scripted messages at the committed offsets were written. */
+const NOW = SCRIPTED_MESSAGE_TIME + 100_000;
+const now = () => NOW;
+const noMemory = (): TimeLagMemory => ({ known: new OffsetTimes(), readLimit: 1_000 });
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Starts a snapshot of `cluster` that a test ends by aborting `controller`. */
+function start(cluster: ScriptedCluster) {
+  const controller = new AbortController();
+  const late: SnapshotPhase[] = [];
+  const taking = takeClusterSnapshot(
+    cluster.client,
+    scope,
+    noMemory(),
+    controller.signal,
+    (phase) => late.push(phase),
+    now,
+  );
+  return { taking, controller, late };
+}
 
 async function snapshotWithHeld(held: RequestName) {
   const cluster = new ScriptedCluster().hold(held);
-  const controller = new AbortController();
-  const late: SnapshotPhase[] = [];
-  const taking = takeClusterSnapshot(cluster.client, scope, controller.signal, (phase) =>
-    late.push(phase),
-  );
+  const { taking, controller, late } = start(cluster);
   await settle(); // every request not held has answered
   controller.abort(new Error('test deadline'));
-  const snapshot = await taking;
+  const { snapshot } = await taking;
   const copy = structuredClone(snapshot);
   cluster.release();
   await settle(); // the held answers arrive, after the snapshot was handed out
@@ -43,17 +61,20 @@ const PHASE_OF: Record<RequestName, SnapshotPhase> = {
   describeQuorum: 'quorum',
   describeTopicConfigs: 'configs',
   listOffsets: 'offsets',
+  fetchRecords: 'time_lag',
 };
 
 describe('takeClusterSnapshot at its deadline', () => {
   it('assembles everything when nothing is held, complete and without late results', async () => {
     const cluster = new ScriptedCluster();
     const late: SnapshotPhase[] = [];
-    const snapshot = await takeClusterSnapshot(
+    const { snapshot, timeLagReads } = await takeClusterSnapshot(
       cluster.client,
       scope,
+      noMemory(),
       new AbortController().signal,
       (phase) => late.push(phase),
+      now,
     );
     expect(snapshot.complete).toBe(true);
     expect(late).toEqual([]);
@@ -75,6 +96,10 @@ describe('takeClusterSnapshot at its deadline', () => {
     });
     expect(snapshot.groups[0]).toMatchObject({ groupId: 'billing', offsetsComplete: true });
     expect(snapshot.groups[0]!.partitions.map((p) => p.lag)).toEqual([15, 15]);
+    // Read from the log: the message at the committed offset was written 100 s before.
+    expect(snapshot.groups[0]!.partitions.map((p) => p.timeLagSeconds)).toEqual([100, 100]);
+    expect(snapshot.timeLag).toEqual({ reads: 2, fromLog: 2, interpolated: 0 });
+    expect(timeLagReads?.times.get('orders', 1, 10)).toBe(SCRIPTED_MESSAGE_TIME);
     expect(snapshot.quorum).toMatchObject({ leaderId: 1, leaderEpoch: 3 });
     expect(snapshot.logDirs).toHaveLength(2);
   });
@@ -98,15 +123,12 @@ describe('takeClusterSnapshot at its deadline', () => {
   );
 
   it('counts no late result for a phase the deadline stopped: it brought nothing', async () => {
-    const cluster = new ScriptedCluster().stopBySignal('describeLogDirs');
-    const controller = new AbortController();
-    const late: SnapshotPhase[] = [];
-    const taking = takeClusterSnapshot(cluster.client, scope, controller.signal, (phase) =>
-      late.push(phase),
+    const { taking, controller, late } = start(
+      new ScriptedCluster().stopBySignal('describeLogDirs'),
     );
     await settle();
     controller.abort(new Error('test deadline'));
-    const snapshot = await taking;
+    const { snapshot } = await taking;
     await settle();
     expect(snapshot.errors).toEqual([
       { phase: 'log_dirs', message: 'no result before the deadline: test deadline' },
@@ -123,5 +145,39 @@ describe('takeClusterSnapshot at its deadline', () => {
     expect(snapshot.errors).toContainEqual(offsetsMissed);
     expect(snapshot.topics[0]!.partitions[0]!.currentOffset).toBeUndefined();
     expect(late).toEqual(['groups']);
+  });
+
+  it('does not read an offset the previous snapshot read, and defers reads past the limit', async () => {
+    const known = new OffsetTimes();
+    known.set('orders', 0, 10, SCRIPTED_MESSAGE_TIME - 50_000);
+    const cluster = new ScriptedCluster();
+    const { snapshot, timeLagReads } = await takeClusterSnapshot(
+      cluster.client,
+      scope,
+      { known, readLimit: 1 },
+      new AbortController().signal,
+      () => undefined,
+      now,
+    );
+    expect(cluster.sent.filter((name) => name === 'fetchRecords')).toHaveLength(1);
+    expect(snapshot.groups[0]!.partitions.map((p) => p.timeLagSeconds)).toEqual([150, 100]);
+    expect(timeLagReads).toMatchObject({ read: 1, deferred: 0 });
+    expect(timeLagReads?.times.size).toBe(2);
+
+    const limited = await takeClusterSnapshot(
+      new ScriptedCluster().client,
+      scope,
+      { known: new OffsetTimes(), readLimit: 1 },
+      new AbortController().signal,
+      () => undefined,
+      now,
+    );
+    expect(limited.timeLagReads).toMatchObject({ read: 1, deferred: 1 });
+    // The one not read has no time lag from the log: the collector interpolates it.
+    expect(limited.snapshot.groups[0]!.partitions.map((p) => p.timeLagSeconds)).toEqual([
+      100,
+      undefined,
+    ]);
+    expect(limited.snapshot.timeLag).toEqual({ reads: 1, fromLog: 1, interpolated: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitIntoRounds } from '../../../../src/collectors/protocol/list-offsets-rounds';
+import { splitIntoRounds } from '../../../../src/collectors/protocol/partition-rounds';
 
 describe('splitIntoRounds', () => {
   it('keeps lookups of distinct partitions in one request', () => {

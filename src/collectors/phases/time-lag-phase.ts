@@ -1,0 +1,156 @@
+import { OffsetTimes } from '../lag/offset-times';
+import type { FetchedPartition, FetchPartition } from '../protocol';
+import { timeOfOffset } from '../protocol/record-batches';
+import type { GroupFacts } from './groups-phase';
+import type { ClusterMetadata } from './metadata-phase';
+import type { PartitionOffsets } from './offsets-phase';
+import { PhaseErrors, partitionKey, type PhaseOutcome } from './phase-outcome';
+import type { SnapshotClient } from './snapshot-client';
+
+/** What the time-lag phase may reuse and how much it may read. */
+export interface TimeLagMemory {
+  /** Times read by the previous snapshot, by (topic, partition, offset): not read again. */
+  readonly known: OffsetTimes;
+  /** Most offsets read from the brokers per snapshot; the rest wait for the next ones. */
+  readonly readLimit: number;
+}
+
+/** The times of the first unconsumed message of the lagging group-partitions. */
+export interface TimeLagReads {
+  /** Time (ms) of the message at (or first after) each offset: reused or read now. */
+  readonly times: OffsetTimes;
+  /** Offsets after which the log holds no message up to its end (transaction markers only). */
+  readonly nothingAfter: OffsetTimes;
+  /** Offsets read from the brokers by this snapshot. */
+  readonly read: number;
+  /** Offsets left unread because of `readLimit`. */
+  readonly deferred: number;
+}
+
+/** Bytes read per partition: a batch header is 61 bytes, the rest finds the record in it. */
+export const PARTITION_READ_BYTES = 1024;
+/** Bytes per Fetch answer: a thousand partitions, read at once. */
+const FETCH_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The offset whose message a lagging group waits for: its committed offset, or the log start
+ * when retention or `deleteRecords` removed that offset (the oldest retained message is then
+ * the first one the group will read). Undefined when the group is not behind.
+ */
+export function firstUnconsumedOffset(
+  committed: number,
+  offsets: PartitionOffsets | undefined,
+): number | undefined {
+  const end = offsets?.current;
+  if (end === undefined) return undefined;
+  const first =
+    offsets?.oldest !== undefined && committed < offsets.oldest ? offsets.oldest : committed;
+  return first < end ? first : undefined;
+}
+
+/**
+ * Reads, for every group-partition with lag, the time of the message it waits for, from the
+ * log itself: a Fetch of a few hundred bytes at that offset, batched per partition leader,
+ * returns the record batch that holds it, whose header (or uncompressed record) carries the
+ * time. An offset read by the previous snapshot is not read again (a group that did not commit
+ * costs nothing), and at most `readLimit` offsets are read per snapshot. Offsets shared by
+ * several groups are read once. A partition whose read failed is left out (its time lag is
+ * then interpolated); a malformed answer is an error of the phase.
+ */
+export async function timeLagPhase(
+  client: SnapshotClient,
+  metadata: ClusterMetadata,
+  groups: readonly GroupFacts[],
+  offsets: ReadonlyMap<string, PartitionOffsets>,
+  memory: TimeLagMemory,
+  signal: AbortSignal,
+): Promise<PhaseOutcome<TimeLagReads>> {
+  const errors = new PhaseErrors('time_lag');
+  const times = new OffsetTimes();
+  const nothingAfter = new OffsetTimes();
+  const leaders = leadersByPartition(metadata);
+  // leader -> topic -> offsets to read
+  const toRead = new Map<number, Map<string, FetchPartition[]>>();
+  const queued = new OffsetTimes();
+  let read = 0;
+  let deferred = 0;
+  for (const group of groups) {
+    for (const p of group.offsets?.partitions ?? []) {
+      if (p.errorCode !== 0 || p.committedOffset < 0) continue;
+      const wanted = firstUnconsumedOffset(
+        p.committedOffset,
+        offsets.get(partitionKey(p.topic, p.partition)),
+      );
+      if (wanted === undefined || queued.get(p.topic, p.partition, wanted) !== undefined) continue;
+      queued.set(p.topic, p.partition, wanted, 1);
+      const known = memory.known.get(p.topic, p.partition, wanted);
+      if (known !== undefined) {
+        times.set(p.topic, p.partition, wanted, known);
+        continue;
+      }
+      const leader = leaders.get(p.topic)?.get(p.partition);
+      if (leader === undefined) continue;
+      if (read >= memory.readLimit) {
+        deferred++;
+        continue;
+      }
+      read++;
+      let topics = toRead.get(leader);
+      if (!topics) toRead.set(leader, (topics = new Map<string, FetchPartition[]>()));
+      let list = topics.get(p.topic);
+      if (!list) topics.set(p.topic, (list = []));
+      list.push({ partition: p.partition, offset: wanted });
+    }
+  }
+  await Promise.all(
+    [...toRead].map(async ([leader, topics]) => {
+      const request = [...topics].map(([topic, partitions]) => ({ topic, partitions }));
+      let answers: FetchedPartition[];
+      try {
+        answers = await client.fetchRecords(
+          leader,
+          request,
+          { maxBytes: FETCH_MAX_BYTES, partitionMaxBytes: PARTITION_READ_BYTES },
+          signal,
+        );
+      } catch (error) {
+        errors.add(error, leader);
+        return;
+      }
+      for (const answer of answers) {
+        // OFFSET_OUT_OF_RANGE (retention moved the log start since ListOffsets), a leader
+        // move: nothing to read this time; the next snapshot asks again.
+        const wanted = answer.fetchOffset;
+        if (answer.errorCode !== 0 || !Number.isFinite(wanted)) continue;
+        try {
+          const found = timeOfOffset(answer.records, wanted);
+          if (found.kind === 'found') {
+            times.set(answer.topic, answer.partition, wanted, found.timestamp);
+          } else if (
+            found.kind === 'none' &&
+            Math.max(found.seenUpTo, wanted) >= answer.highWatermark
+          ) {
+            nothingAfter.set(answer.topic, answer.partition, wanted, 1);
+          }
+        } catch (error) {
+          errors.add(error, leader);
+        }
+      }
+    }),
+  );
+  return errors.outcome({ times, nothingAfter, read, deferred });
+}
+
+/** Leader of every partition with a live one, by topic and partition. */
+function leadersByPartition(metadata: ClusterMetadata): Map<string, Map<number, number>> {
+  const live = new Set(metadata.brokers.map((b) => b.nodeId));
+  const leaders = new Map<string, Map<number, number>>();
+  for (const topic of metadata.topics) {
+    const byPartition = new Map<number, number>();
+    leaders.set(topic.name, byPartition);
+    for (const p of topic.partitions) {
+      if (p.leader >= 0 && live.has(p.leader)) byPartition.set(p.partition, p.leader);
+    }
+  }
+  return leaders;
+}
