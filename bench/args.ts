@@ -59,6 +59,8 @@ Options of \`collector\`:
   --brokers h:p[,h:p] Use this Kafka (or set KAFKA_BROKERS); default: start or reuse the local
                       ${COLLECTOR_BENCH_CLUSTER.nodes}-node cluster '${COLLECTOR_BENCH_CLUSTER.name}' on 127.0.0.1:${COLLECTOR_BENCH_CLUSTER.basePort}, stopped at the end
                       only if the bench started it. The shape is created once and reused.
+  --moving-commits    Move every group's committed offsets between two scrapes (groups that
+                      consume and commit all the time); default: commits stay where set up
   --no-request-count  Skip the untimed pass that counts kafka-otel's requests per API
   --label TEXT        Heading of the report section (e.g. "baseline at commit abc1234")
   --out PATH          Markdown report; its collector section is replaced (default:
@@ -137,6 +139,7 @@ function collectorOptions(values: ParsedValues): CollectorBenchOptions {
     brokers: brokerList(text('brokers')),
     messagesPerPartition: integer('messages', text('messages'), c.messagesPerPartition, 1),
     countRequests: values['no-request-count'] !== true,
+    movingCommits: values['moving-commits'] === true,
     out: out === undefined ? DEFAULT_REPORT_PATH : path.resolve(out),
     build: values['no-build'] !== true,
     rawDir: COLLECTOR_RAW_DIR,
@@ -166,6 +169,7 @@ export function parseArgs(argv: string[]): Command {
         shape: { type: 'string' },
         scrapes: { type: 'string' },
         'no-request-count': { type: 'boolean' },
+        'moving-commits': { type: 'boolean' },
         label: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -180,7 +184,7 @@ export function parseArgs(argv: string[]): Command {
   if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
   if (benchmark === 'collector') return { kind: 'collector', options: collectorOptions(values) };
   if (benchmark !== 'client') throw new UsageError(`Unknown benchmark '${benchmark}'.`);
-  for (const flag of ['shape', 'scrapes', 'no-request-count', 'label']) {
+  for (const flag of ['shape', 'scrapes', 'no-request-count', 'moving-commits', 'label']) {
     if (values[flag as keyof typeof values] !== undefined) {
       throw new UsageError(`--${flag} is an option of \`collector\`.`);
     }

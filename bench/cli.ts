@@ -45,7 +45,8 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
       const report = await runCollectorBench(command.options, signal, log);
       process.stdout.write(`${renderCollectorTables(report)}\n`);
       // One section per shape: a run at 10000x500 leaves the 6000x300 figures in place.
-      const section = `collector:${formatShape(command.options.shape)}`;
+      const { shape, movingCommits } = command.options;
+      const section = `collector:${formatShape(shape)}${movingCommits ? ':moving-commits' : ''}`;
       await writeReportSection(command.options.out, section, renderCollectorReport(report));
       logReportPath(command.options.out);
       return 0;

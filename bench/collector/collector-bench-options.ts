@@ -20,6 +20,8 @@ export interface CollectorBenchOptions {
   messagesPerPartition: number;
   /** Run the request-counting pass. */
   countRequests: boolean;
+  /** Move every group's commits between scrapes (groups that consume all the time). */
+  movingCommits: boolean;
   /** Markdown report path. */
   out: string;
   /** False with --no-build: dist/ is taken as it is. */

@@ -20,6 +20,7 @@ import { acquireKafka, type KafkaTarget } from '../kafka-target';
 import { startLoadProbe } from '../machine-load';
 import { planRounds, type RoundSlot } from '../round-schedule';
 import { formatShape, layoutShape, type ShapeLayout } from './cluster-shape';
+import { CommitMover } from './commit-mover';
 import {
   COLLECTOR_BENCH_CLUSTER,
   COLLECTOR_BENCH_HEAP_MB,
@@ -138,6 +139,7 @@ export async function runCollectorBench(
   const layout = layoutShape(options.shape);
   const builds = await prepareBuilds(options, signal, log);
   let kafka: KafkaTarget | undefined;
+  let movingCommits: CommitMover | undefined;
   try {
     const withCollector = options.variants.includes(KAFKAMETRICS_VARIANT);
     const collector = withCollector ? await ensureCollector({ log, signal }) : undefined;
@@ -160,6 +162,10 @@ export async function runCollectorBench(
       removeOtherShapes: kafka.owned,
     });
     log(`Shape in place (${shapeState.work}).`);
+    if (options.movingCommits) {
+      movingCommits = new CommitMover(kafka.brokers, layout, options.messagesPerPartition);
+      await movingCommits.connect();
+    }
 
     for (const build of builds) {
       build.cadence = await probeSnapshotCadence(
@@ -193,6 +199,7 @@ export async function runCollectorBench(
         collector: collector?.binary,
         kafka,
         options,
+        movingCommits,
         dir,
         signal,
       });
@@ -214,6 +221,7 @@ export async function runCollectorBench(
           scrapes: Math.min(options.scrapes, 3),
           cadence: build.cadence ?? { interval: '1s', gapMs: 1_100 },
           dir: path.join(runDir, `count-${build.variant.replace(/[^\w.-]/g, '_')}`),
+          movingCommits,
           signal,
         });
         requestCounts.push({ variant: build.variant, counts });
@@ -246,6 +254,7 @@ export async function runCollectorBench(
     log(`Raw figures in ${rawFile}.`);
     return report;
   } finally {
+    await movingCommits?.disconnect().catch(() => undefined);
     await kafka?.release();
     for (const b of builds) b.built.dispose();
   }
@@ -258,6 +267,8 @@ async function runVariant(
     collector: string | undefined;
     kafka: KafkaTarget;
     options: CollectorBenchOptions;
+    /** With --moving-commits: moves every group's commits after each scrape. */
+    movingCommits: CommitMover | undefined;
     dir: string;
     signal: AbortSignal;
   },
@@ -281,6 +292,7 @@ async function runVariant(
     scrapes: options.scrapes,
     cadence: build.cadence,
     logPath: path.join(dir, 'kafka-otel.log'),
+    afterScrape: context.movingCommits && ((index) => context.movingCommits!.move(index + 1)),
     signal,
   });
 }

@@ -162,6 +162,11 @@ function methodSection(report: CollectorBenchReport): string {
     '### Method',
     '',
     `- Cluster: the ${report.kafkaDescription}, ${report.brokerCount} broker(s)${report.brokerHeap ? ` with ${report.brokerHeap} heap each` : ''}. Shape \`${formatShape(o.shape)}\`: ${layout.topics.length} topic(s) of ${perTopic === layout.topics.at(-1)?.partitions ? perTopic : `${layout.topics.at(-1)?.partitions ?? 0}–${perTopic}`} partitions, ${integer.format(o.shape.partitions)} partitions at replication factor ${shapeState.replicationFactor}, ${shapeState.messagesPerPartition} records per partition; ${integer.format(layout.groups.length)} consumer groups without members, each with committed offsets on every partition of one topic (${integer.format(layout.groupPartitions)} group-partitions), 1 to ${shapeState.messagesPerPartition} records behind the log end. ${fixed(shapeState.preferredLeaderShare * 100, 0)}% of the partitions were led by their preferred replica. Other topics and groups on the cluster are collected too.`,
+    ...(o.movingCommits
+      ? [
+          `- Moving commits (\`--moving-commits\`): after every scrape of a kafka-otel run (warm-up included), every bench group commits new offsets on all its partitions (\`(group + partition + step) mod ${shapeState.messagesPerPartition}\`, still behind the log end), so each timed snapshot finds all ${integer.format(layout.groupPartitions)} commits changed, as with groups that consume and commit all the time. The commits are made between scrapes, outside the timed snapshots.`,
+        ]
+      : []),
     `- ${o.rounds} round(s); each runs every variant once in a fresh process, in an order rotated by one place per round (round 1: ${report.variants.join(', ')}).`,
     `- kafka-otel: the built CLI, \`node dist/cjs/cli.js collect --brokers ... --prometheus-port <free port>\` (${intervals}; with \`1s\` the scrapes are spaced so that each takes a fresh snapshot, which the bench checks). After the port answers, one warm-up \`GET /metrics\`, then ${o.scrapes} timed ones, one after the other. Snapshot time: the rise of \`kafka_collector_scrape_duration\`'s sum between consecutive expositions (the collector's own measure of one snapshot); "GET /metrics" is the request's wall time to the last byte, i.e. snapshot plus export. Series: the exposition's sample lines.`,
     `- kafkametrics: the OpenTelemetry Collector ${report.collectorVersion ?? ''} built by \`npm run otel-stack -- build\`, with only the kafkametrics receiver (\`protocol_version: 4.0.0\`, scrapers brokers, topics and consumers, \`collection_interval: 1s\`, so cycles run back to back) and a Prometheus exporter. Scrape time comes from the Collector's own trace spans, printed by its console span exporter: the scraper helper wraps each scraper in a span \`scraper/.../ScrapeMetrics\`, run one after the other, and a cycle runs from the first one's start to the last one's end (the export that follows is not included, as kafka-otel's snapshot time excludes its export). The first cycle is the warm-up; the next ${o.scrapes} are timed. Series: the Prometheus exporter's sample lines after the timed cycles (the spans' \`accepted_metric_points\` is in the raw figures).`,
@@ -261,7 +266,7 @@ export function renderCollectorReport(report: CollectorBenchReport): string {
   return [
     title,
     '',
-    `\`npm run bench -- collector --shape ${formatShape(o.shape)} --rounds ${o.rounds} --scrapes ${o.scrapes}\`: ` +
+    `\`npm run bench -- collector --shape ${formatShape(o.shape)} --rounds ${o.rounds} --scrapes ${o.scrapes}${o.movingCommits ? ' --moving-commits' : ''}\`: ` +
       `\`kafka-otel collect\` side by side with the OpenTelemetry Collector's kafkametrics receiver on the same cluster, ` +
       `in separate processes taking turns. Times in seconds, memory in MiB: median [min–max].`,
     '',

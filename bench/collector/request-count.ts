@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchError } from '../errors';
+import type { CommitMover } from './commit-mover';
 import { runKafkaOtel, type SnapshotCadence } from './kafka-otel-run';
 
 /**
@@ -89,6 +90,8 @@ export async function countRequests(options: {
   scrapes: number;
   cadence: SnapshotCadence;
   dir: string;
+  /** With --moving-commits: moves every group's commits after each scrape, as timed runs do. */
+  movingCommits?: CommitMover;
   signal: AbortSignal;
 }): Promise<RequestCounts[]> {
   fs.mkdirSync(options.dir, { recursive: true });
@@ -115,6 +118,7 @@ export async function countRequests(options: {
       const totals = await totalsAfter(file, endedAt);
       if (index > 0) counts.push(requestDelta(previous, totals));
       previous = totals;
+      await options.movingCommits?.move(index + 1);
     },
     signal: options.signal,
   });

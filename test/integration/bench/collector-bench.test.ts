@@ -42,6 +42,8 @@ describe('npm run bench -- collector', () => {
         '--brokers',
         injectedBrokers().join(','),
         '--no-build',
+        // Commits move between scrapes: every timed snapshot reads message times anew.
+        '--moving-commits',
         '--out',
         reportPath,
       ],
@@ -83,12 +85,18 @@ describe('npm run bench -- collector', () => {
     expect(Number(metadata?.[1])).toBeGreaterThanOrEqual(1);
     const offsetFetch = tableRows(output.stdout, /^OffsetFetch$/)[0];
     expect(Number(offsetFetch?.[1])).toBeGreaterThanOrEqual(1);
+    // The moved commits are read again at every snapshot: the four groups sit at four
+    // different offsets of each partition, and a Fetch names a partition once, so four
+    // Fetch requests to the one broker.
+    const fetch = tableRows(output.stdout, /^Fetch$/)[0];
+    expect(Number(fetch?.[1])).toBe(4);
   });
 
   it('writes the collector section of the report with the shape and versions', () => {
     const report = fs.readFileSync(reportPath, 'utf8');
-    expect(report).toContain('<!-- bench:collector:20x4:begin');
-    expect(report).toContain('<!-- bench:collector:20x4:end -->');
+    expect(report).toContain('<!-- bench:collector:20x4:moving-commits:begin');
+    expect(report).toContain('<!-- bench:collector:20x4:moving-commits:end -->');
+    expect(report).toContain('Moving commits (`--moving-commits`)');
     expect(report).toContain('Shape `20x4`: 1 topic(s) of 20 partitions');
     expect(report).toContain('80 group-partitions');
     expect(report).toMatch(/OpenTelemetry Collector \d+\.\d+\.\d+/);

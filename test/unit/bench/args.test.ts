@@ -12,6 +12,7 @@ describe('bench args: collector', () => {
       scrapes: 5,
       variants: ['kafka-otel', 'kafkametrics'],
       countRequests: true,
+      movingCommits: false,
       build: true,
       gitRef: undefined,
       brokers: undefined,
@@ -32,6 +33,7 @@ describe('bench args: collector', () => {
       '--git-ref',
       'HEAD~1',
       '--no-request-count',
+      '--moving-commits',
       '--variants',
       'kafkametrics,kafka-otel',
     ]);
@@ -43,6 +45,7 @@ describe('bench args: collector', () => {
       brokers: ['127.0.0.1:29092'],
       gitRef: 'HEAD~1',
       countRequests: false,
+      movingCommits: true,
       variants: ['kafka-otel', 'kafkametrics'],
     });
   });
@@ -52,6 +55,7 @@ describe('bench args: collector', () => {
     [['collector', '--variants', 'kminion'], /unknown 'kminion'/],
     [['collector', '--scenarios', 'produce'], /option of `client`/],
     [['client', '--shape', '20x4'], /option of `collector`/],
+    [['client', '--moving-commits'], /option of `collector`/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

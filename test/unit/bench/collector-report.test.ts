@@ -46,6 +46,7 @@ function report(): CollectorBenchReport {
       brokers: undefined,
       messagesPerPartition: 4,
       countRequests: true,
+      movingCommits: false,
       out: '/tmp/x.md',
       build: true,
       rawDir: '/tmp',
