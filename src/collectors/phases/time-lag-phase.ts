@@ -4,6 +4,7 @@ import { timeOfOffset } from '../protocol/record-batches';
 import type { GroupFacts } from './groups-phase';
 import type { ClusterMetadata } from './metadata-phase';
 import type { PartitionOffsets } from './offsets-phase';
+import { chunk, mapBounded } from '../bounded-concurrency';
 import { PhaseErrors, partitionKey, type PhaseOutcome } from './phase-outcome';
 import type { SnapshotClient } from './snapshot-client';
 
@@ -29,8 +30,16 @@ export interface TimeLagReads {
 
 /** Bytes read per partition: a batch header is 61 bytes, the rest finds the record in it. */
 export const PARTITION_READ_BYTES = 1024;
-/** Bytes per Fetch answer: a thousand partitions, read at once. */
-const FETCH_MAX_BYTES = 1024 * 1024;
+/** Offsets read per Fetch request (its answer then holds at most about 1 MiB). */
+const READS_PER_FETCH = 1_000;
+/** Fetch requests in flight at once, over all brokers. */
+const FETCHES_IN_FLIGHT = 4;
+/**
+ * Room in each answer for one whole batch past `PARTITION_READ_BYTES`: a broker returns the
+ * first batch of an answer whole however large (KIP-74, up to `max.message.bytes`, 1 MiB by
+ * default), and what it takes from the answer's budget must not leave the others empty.
+ */
+const OVERSIZED_BATCH_ROOM = 1024 * 1024;
 
 /**
  * The offset whose message a lagging group waits for: its committed offset, or the log start
@@ -69,8 +78,7 @@ export async function timeLagPhase(
   const times = new OffsetTimes();
   const nothingAfter = new OffsetTimes();
   const leaders = leadersByPartition(metadata);
-  // leader -> topic -> offsets to read
-  const toRead = new Map<number, Map<string, FetchPartition[]>>();
+  const toRead = new Map<number, OffsetRead[]>();
   const queued = new OffsetTimes();
   let read = 0;
   let deferred = 0;
@@ -95,49 +103,40 @@ export async function timeLagPhase(
         continue;
       }
       read++;
-      let topics = toRead.get(leader);
-      if (!topics) toRead.set(leader, (topics = new Map<string, FetchPartition[]>()));
-      let list = topics.get(p.topic);
-      if (!list) topics.set(p.topic, (list = []));
-      list.push({ partition: p.partition, offset: wanted });
+      let reads = toRead.get(leader);
+      if (!reads) toRead.set(leader, (reads = []));
+      reads.push({ topic: p.topic, partition: p.partition, offset: wanted });
     }
   }
-  await Promise.all(
-    [...toRead].map(async ([leader, topics]) => {
-      const request = [...topics].map(([topic, partitions]) => ({ topic, partitions }));
-      let answers: FetchedPartition[];
+  const fetches = [...toRead].flatMap(([leader, reads]) =>
+    chunk(reads, READS_PER_FETCH).map((batch) => ({ leader, batch })),
+  );
+  // Interleaved by leader, a few in flight: each broker serves its reads one or two at a time
+  // and the answers held at once stay a few MiB.
+  await mapBounded(interleave(fetches), FETCHES_IN_FLIGHT, signal, async ({ leader, batch }) => {
+    let answers: FetchedPartition[];
+    try {
+      answers = await client.fetchRecords(
+        leader,
+        byTopic(batch),
+        {
+          maxBytes: batch.length * PARTITION_READ_BYTES + OVERSIZED_BATCH_ROOM,
+          partitionMaxBytes: PARTITION_READ_BYTES,
+        },
+        signal,
+      );
+    } catch (error) {
+      errors.add(error, leader);
+      return;
+    }
+    for (const answer of answers) {
       try {
-        answers = await client.fetchRecords(
-          leader,
-          request,
-          { maxBytes: FETCH_MAX_BYTES, partitionMaxBytes: PARTITION_READ_BYTES },
-          signal,
-        );
+        readAnswer(answer, times, nothingAfter);
       } catch (error) {
         errors.add(error, leader);
-        return;
       }
-      for (const answer of answers) {
-        // OFFSET_OUT_OF_RANGE (retention moved the log start since ListOffsets), a leader
-        // move: nothing to read this time; the next snapshot asks again.
-        const wanted = answer.fetchOffset;
-        if (answer.errorCode !== 0 || !Number.isFinite(wanted)) continue;
-        try {
-          const found = timeOfOffset(answer.records, wanted);
-          if (found.kind === 'found') {
-            times.set(answer.topic, answer.partition, wanted, found.timestamp);
-          } else if (
-            found.kind === 'none' &&
-            Math.max(found.seenUpTo, wanted) >= answer.highWatermark
-          ) {
-            nothingAfter.set(answer.topic, answer.partition, wanted, 1);
-          }
-        } catch (error) {
-          errors.add(error, leader);
-        }
-      }
-    }),
-  );
+    }
+  });
   return errors.outcome({ times, nothingAfter, read, deferred });
 }
 
@@ -153,4 +152,56 @@ function leadersByPartition(metadata: ClusterMetadata): Map<string, Map<number, 
     }
   }
   return leaders;
+}
+
+/** One offset to read. */
+interface OffsetRead {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/**
+ * Records what one partition's answer says about the message at the offset it was read at.
+ * A partition error (OFFSET_OUT_OF_RANGE when retention moved the log start since ListOffsets,
+ * NOT_LEADER_OR_FOLLOWER during a leader move) records nothing: the next snapshot asks again.
+ * Throws `ProtocolDecodeError` for malformed records.
+ */
+function readAnswer(answer: FetchedPartition, times: OffsetTimes, nothingAfter: OffsetTimes) {
+  const offset = answer.fetchOffset;
+  if (answer.errorCode !== 0 || !Number.isFinite(offset)) return;
+  const found = timeOfOffset(answer.records, offset);
+  if (found.kind === 'found') {
+    times.set(answer.topic, answer.partition, offset, found.timestamp);
+  } else if (found.kind === 'none' && Math.max(found.seenUpTo, offset) >= answer.highWatermark) {
+    nothingAfter.set(answer.topic, answer.partition, offset, 1);
+  }
+}
+
+/** The fetches reordered round-robin over leaders: the first of each, then the second... */
+function interleave<T extends { leader: number }>(fetches: readonly T[]): T[] {
+  const byLeader = new Map<number, T[]>();
+  for (const fetch of fetches) {
+    let list = byLeader.get(fetch.leader);
+    if (!list) byLeader.set(fetch.leader, (list = []));
+    list.push(fetch);
+  }
+  const lists = [...byLeader.values()];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  const out: T[] = [];
+  for (let i = 0; i < longest; i++) {
+    for (const list of lists) if (i < list.length) out.push(list[i]!);
+  }
+  return out;
+}
+
+/** Reads grouped by topic, as a Fetch request lists them. */
+function byTopic(reads: readonly OffsetRead[]): { topic: string; partitions: FetchPartition[] }[] {
+  const topics = new Map<string, FetchPartition[]>();
+  for (const { topic, partition, offset } of reads) {
+    let list = topics.get(topic);
+    if (!list) topics.set(topic, (list = []));
+    list.push({ partition, offset });
+  }
+  return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }

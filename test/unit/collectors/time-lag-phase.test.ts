@@ -61,33 +61,38 @@ function offsets(byPartition: Record<number, PartitionOffsets>): Map<string, Par
   );
 }
 
-/** Answers each read with what `answer` returns for it; records every read. */
+/** Answers each read with what `answer` returns for it; records every read and request. */
 function fetching(answer: (read: FetchPartition) => Partial<FetchedPartition>) {
   const reads: { leader: number; partition: number; offset: number }[] = [];
+  const requests: { leader: number; reads: number; maxBytes: number }[] = [];
   const client = {
     fetchRecords: (
       leader: number,
       topics: readonly { topic: string; partitions: readonly FetchPartition[] }[],
-    ) =>
-      Promise.resolve(
-        topics.flatMap(({ topic, partitions }) =>
-          partitions.map((read) => {
-            reads.push({ leader, partition: read.partition, offset: read.offset });
-            return {
-              topic,
-              partition: read.partition,
-              fetchOffset: read.offset,
-              errorCode: 0,
-              highWatermark: 100,
-              logStartOffset: 0,
-              records: Buffer.alloc(0),
-              ...answer(read),
-            };
-          }),
-        ),
-      ),
+      limits: { maxBytes: number },
+    ) => {
+      const asked = topics.flatMap(({ topic, partitions }) =>
+        partitions.map((read) => ({ topic, read })),
+      );
+      requests.push({ leader, reads: asked.length, maxBytes: limits.maxBytes });
+      return Promise.resolve(
+        asked.map(({ topic, read }) => {
+          reads.push({ leader, partition: read.partition, offset: read.offset });
+          return {
+            topic,
+            partition: read.partition,
+            fetchOffset: read.offset,
+            errorCode: 0,
+            highWatermark: 100,
+            logStartOffset: 0,
+            records: Buffer.alloc(0),
+            ...answer(read),
+          };
+        }),
+      );
+    },
   } as unknown as SnapshotClient;
-  return { client, reads };
+  return { client, reads, requests };
 }
 
 const memory = (readLimit = 100, known = new OffsetTimes()) => ({ known, readLimit });
@@ -209,5 +214,49 @@ describe('timeLagPhase', () => {
       signal,
     );
     expect(none.reads).toEqual([]);
+  });
+
+  it('splits many reads into Fetch requests of at most 1000, each with room for its bytes', async () => {
+    const partitions = 2_500;
+    const wide: ClusterMetadata = {
+      ...metadata,
+      topics: [
+        {
+          ...metadata.topics[0]!,
+          partitions: Array.from({ length: partitions }, (_, partition) => ({
+            partition,
+            errorCode: 0,
+            leader: 1,
+            leaderEpoch: 0,
+            replicas: [1],
+            isr: [1],
+            offlineReplicas: [],
+          })),
+        },
+      ],
+    };
+    const committed = Object.fromEntries(Array.from({ length: partitions }, (_, p) => [p, 10]));
+    const all = Object.fromEntries(
+      Array.from({ length: partitions }, (_, p) => [p, { oldest: 0, current: 100 }]),
+    );
+    const { client, requests } = fetching((read) => ({
+      records: recordBatchHeader({ baseOffset: read.offset, firstTimestamp: T }),
+    }));
+    const outcome = await timeLagPhase(
+      client,
+      wide,
+      [group('a', committed)],
+      offsets(all),
+      memory(10_000),
+      signal,
+    );
+    expect(requests).toEqual(
+      [1_000, 1_000, 500].map((reads) => ({
+        leader: 1,
+        reads,
+        maxBytes: reads * 1024 + 1024 * 1024,
+      })),
+    );
+    expect(outcome.value.times.size).toBe(partitions);
   });
 });
