@@ -59,12 +59,14 @@ export function firstUnconsumedOffset(
 
 /**
  * Reads, for every group-partition with lag, the time of the message it waits for, from the
- * log itself: a Fetch of a few hundred bytes at that offset, batched per partition leader,
- * returns the record batch that holds it, whose header (or uncompressed record) carries the
- * time. An offset read by the previous snapshot is not read again (a group that did not commit
- * costs nothing), and at most `readLimit` offsets are read per snapshot. Offsets shared by
- * several groups are read once. A partition whose read failed is left out (its time lag is
- * then interpolated); a malformed answer is an error of the phase.
+ * log itself: a Fetch of 1 KiB at that offset returns the record batch that holds it, whose
+ * header (or uncompressed record) carries the time. One read per partition serves every group
+ * on it: it starts at the lowest offset wanted, and the batches it returns usually hold the
+ * others too; those that lie further are read in a next wave, from the lowest of them. An
+ * offset read by the previous snapshot is not read again (a group that did not commit costs
+ * nothing), and at most `readLimit` offsets are read per snapshot. A partition whose read
+ * failed is left out (its time lag is then interpolated); a malformed answer is an error of
+ * the phase.
  */
 export async function timeLagPhase(
   client: SnapshotClient,
@@ -78,17 +80,15 @@ export async function timeLagPhase(
   const times = new OffsetTimes();
   const nothingAfter = new OffsetTimes();
   const leaders = leadersByPartition(metadata);
-  const toRead = new Map<number, OffsetRead[]>();
+  const toRead = new Map<string, PartitionReads>();
   const queued = new OffsetTimes();
   let read = 0;
   let deferred = 0;
   for (const group of groups) {
     for (const p of group.offsets?.partitions ?? []) {
       if (p.errorCode !== 0 || p.committedOffset < 0) continue;
-      const wanted = firstUnconsumedOffset(
-        p.committedOffset,
-        offsets.get(partitionKey(p.topic, p.partition)),
-      );
+      const key = partitionKey(p.topic, p.partition);
+      const wanted = firstUnconsumedOffset(p.committedOffset, offsets.get(key));
       if (wanted === undefined || queued.get(p.topic, p.partition, wanted) !== undefined) continue;
       queued.set(p.topic, p.partition, wanted, 1);
       const known = memory.known.get(p.topic, p.partition, wanted);
@@ -103,14 +103,52 @@ export async function timeLagPhase(
         continue;
       }
       read++;
-      let reads = toRead.get(leader);
-      if (!reads) toRead.set(leader, (reads = []));
-      reads.push({ topic: p.topic, partition: p.partition, offset: wanted });
+      const reads = toRead.get(key);
+      if (reads) reads.offsets.push(wanted);
+      else toRead.set(key, { topic: p.topic, partition: p.partition, leader, offsets: [wanted] });
     }
   }
-  const fetches = [...toRead].flatMap(([leader, reads]) =>
-    chunk(reads, READS_PER_FETCH).map((batch) => ({ leader, batch })),
+  let wave = [...toRead.values()];
+  for (const reads of wave) reads.offsets.sort((a, b) => a - b);
+  for (let n = 0; n < MAX_WAVES && wave.length > 0 && !signal.aborted; n++) {
+    wave = await readWave(client, wave, { times, nothingAfter }, errors, signal);
+  }
+  return errors.outcome({ times, nothingAfter, read, deferred });
+}
+
+/** The offsets of one partition still to read, ascending, and the leader to read them from. */
+interface PartitionReads {
+  topic: string;
+  partition: number;
+  leader: number;
+  offsets: number[];
+}
+
+/** Waves of reads per snapshot: the offsets of one partition rarely need more than one. */
+const MAX_WAVES = 3;
+
+/**
+ * Reads each partition once, at its lowest offset, and resolves all its offsets from what
+ * comes back. Returns the partitions with offsets left beyond the bytes read (the offset read
+ * at is never left: what its own read could not tell, this snapshot does not learn).
+ */
+async function readWave(
+  client: SnapshotClient,
+  wave: readonly PartitionReads[],
+  found: { times: OffsetTimes; nothingAfter: OffsetTimes },
+  errors: PhaseErrors,
+  signal: AbortSignal,
+): Promise<PartitionReads[]> {
+  const byLeader = new Map<number, PartitionReads[]>();
+  for (const reads of wave) {
+    let list = byLeader.get(reads.leader);
+    if (!list) byLeader.set(reads.leader, (list = []));
+    list.push(reads);
+  }
+  const fetches = [...byLeader].flatMap(([leader, list]) =>
+    chunk(list, READS_PER_FETCH).map((batch) => ({ leader, batch })),
   );
+  const next: PartitionReads[] = [];
   // Interleaved by leader, a few in flight: each broker serves its reads one or two at a time
   // and the answers held at once stay a few MiB.
   await mapBounded(interleave(fetches), FETCHES_IN_FLIGHT, signal, async ({ leader, batch }) => {
@@ -129,15 +167,48 @@ export async function timeLagPhase(
       errors.add(error, leader);
       return;
     }
+    const asked = new Map(
+      batch.map((reads) => [partitionKey(reads.topic, reads.partition), reads]),
+    );
     for (const answer of answers) {
+      const reads = asked.get(partitionKey(answer.topic, answer.partition));
+      if (reads === undefined) continue;
       try {
-        readAnswer(answer, times, nothingAfter);
+        const left = resolveOffsets(answer, reads.offsets, found);
+        if (left.length > 0) next.push({ ...reads, offsets: left });
       } catch (error) {
         errors.add(error, leader);
       }
     }
   });
-  return errors.outcome({ times, nothingAfter, read, deferred });
+  return next;
+}
+
+/**
+ * Records what one partition's answer says about each of `offsets` (ascending; the answer was
+ * read at the first) and returns those it could not tell, the first excepted. A partition error
+ * (OFFSET_OUT_OF_RANGE when retention moved the log start since ListOffsets,
+ * NOT_LEADER_OR_FOLLOWER during a leader move) tells nothing: the next snapshot asks again.
+ * Throws `ProtocolDecodeError` for malformed records.
+ */
+function resolveOffsets(
+  answer: FetchedPartition,
+  offsets: readonly number[],
+  found: { times: OffsetTimes; nothingAfter: OffsetTimes },
+): number[] {
+  if (answer.errorCode !== 0) return [];
+  const left: number[] = [];
+  for (const [index, offset] of offsets.entries()) {
+    const time = timeOfOffset(answer.records, offset);
+    if (time.kind === 'found') {
+      found.times.set(answer.topic, answer.partition, offset, time.timestamp);
+    } else if (time.kind === 'none' && Math.max(time.seenUpTo, offset) >= answer.highWatermark) {
+      found.nothingAfter.set(answer.topic, answer.partition, offset, 1);
+    } else if (index > 0) {
+      left.push(offset);
+    }
+  }
+  return left;
 }
 
 /** Leader of every partition with a live one, by topic and partition. */
@@ -152,30 +223,6 @@ function leadersByPartition(metadata: ClusterMetadata): Map<string, Map<number, 
     }
   }
   return leaders;
-}
-
-/** One offset to read. */
-interface OffsetRead {
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
-/**
- * Records what one partition's answer says about the message at the offset it was read at.
- * A partition error (OFFSET_OUT_OF_RANGE when retention moved the log start since ListOffsets,
- * NOT_LEADER_OR_FOLLOWER during a leader move) records nothing: the next snapshot asks again.
- * Throws `ProtocolDecodeError` for malformed records.
- */
-function readAnswer(answer: FetchedPartition, times: OffsetTimes, nothingAfter: OffsetTimes) {
-  const offset = answer.fetchOffset;
-  if (answer.errorCode !== 0 || !Number.isFinite(offset)) return;
-  const found = timeOfOffset(answer.records, offset);
-  if (found.kind === 'found') {
-    times.set(answer.topic, answer.partition, offset, found.timestamp);
-  } else if (found.kind === 'none' && Math.max(found.seenUpTo, offset) >= answer.highWatermark) {
-    nothingAfter.set(answer.topic, answer.partition, offset, 1);
-  }
 }
 
 /** The fetches reordered round-robin over leaders: the first of each, then the second... */
@@ -195,13 +242,15 @@ function interleave<T extends { leader: number }>(fetches: readonly T[]): T[] {
   return out;
 }
 
-/** Reads grouped by topic, as a Fetch request lists them. */
-function byTopic(reads: readonly OffsetRead[]): { topic: string; partitions: FetchPartition[] }[] {
+/** One read per partition, at its lowest offset, grouped by topic as a Fetch lists them. */
+function byTopic(
+  batch: readonly PartitionReads[],
+): { topic: string; partitions: FetchPartition[] }[] {
   const topics = new Map<string, FetchPartition[]>();
-  for (const { topic, partition, offset } of reads) {
+  for (const { topic, partition, offsets } of batch) {
     let list = topics.get(topic);
     if (!list) topics.set(topic, (list = []));
-    list.push({ partition, offset });
+    list.push({ partition, offset: offsets[0]! });
   }
   return [...topics].map(([topic, partitions]) => ({ topic, partitions }));
 }

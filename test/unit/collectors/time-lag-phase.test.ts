@@ -127,6 +127,34 @@ describe('timeLagPhase', () => {
     expect(outcome.value.times.size).toBe(2);
   });
 
+  it('reads a partition once for all its groups, and again only past the bytes read', async () => {
+    // A batch of offsets 10-12 answers a read at 10; anything past 12 needs another read.
+    const { client, reads } = fetching((read) => ({
+      records: recordBatchHeader({
+        baseOffset: read.offset,
+        lastOffsetDelta: 2,
+        firstTimestamp: T + read.offset,
+      }),
+    }));
+    const outcome = await timeLagPhase(
+      client,
+      metadata,
+      [group('a', { 0: 12 }), group('b', { 0: 10 }), group('c', { 0: 11 }), group('d', { 0: 30 })],
+      offsets({ 0: { oldest: 0, current: 100 } }),
+      memory(),
+      signal,
+    );
+    expect(reads).toEqual([
+      { leader: 1, partition: 0, offset: 10 },
+      { leader: 1, partition: 0, offset: 30 },
+    ]);
+    expect(outcome.value.read).toBe(4);
+    // Compressed batches carry the first timestamp for every offset in them.
+    for (const offset of [10, 11, 12])
+      expect(outcome.value.times.get('orders', 0, offset)).toBe(T + 10);
+    expect(outcome.value.times.get('orders', 0, 30)).toBe(T + 30);
+  });
+
   it('reads the log start when retention deleted the committed offset', async () => {
     const { client, reads } = fetching((read) => ({
       records: recordBatchHeader({ baseOffset: read.offset, firstTimestamp: T }),
