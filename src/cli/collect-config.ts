@@ -1,4 +1,7 @@
-import type { KafkaClusterCollectorOptions } from '../collectors/kafka-cluster-collector';
+import {
+  DEFAULT_SNAPSHOT_TIMEOUT_MS,
+  type KafkaClusterCollectorOptions,
+} from '../collectors/kafka-cluster-collector';
 import {
   BROKERS,
   CLIENT_ID,
@@ -158,10 +161,10 @@ function readSecurity(args: CollectArgs) {
  * interval. `--min-snapshot-interval` replaces the derived sharing window (0: never share).
  */
 function snapshotTiming(output: CollectOutput, intervalMs: number, minSnapshotIntervalMs?: number) {
-  const snapshotTimeoutMs = Math.min(10_000, Math.floor(intervalMs * 0.8));
+  const snapshotTimeoutMs = Math.min(DEFAULT_SNAPSHOT_TIMEOUT_MS, Math.floor(intervalMs * 0.8));
   const timing =
     output.kind === 'otlp'
       ? { snapshotTimeoutMs, minSnapshotIntervalMs: Math.floor(intervalMs / 2) }
-      : { snapshotTimeoutMs: 10_000, minSnapshotIntervalMs: intervalMs };
+      : { snapshotTimeoutMs: DEFAULT_SNAPSHOT_TIMEOUT_MS, minSnapshotIntervalMs: intervalMs };
   return minSnapshotIntervalMs === undefined ? timing : { ...timing, minSnapshotIntervalMs };
 }

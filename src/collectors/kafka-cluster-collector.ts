@@ -44,7 +44,11 @@ export interface KafkaClusterCollectorOptions {
   includeInternalTopics?: boolean;
   /** Per-partition series (default true); topic and group aggregates are always reported. */
   perPartitionMetrics?: boolean;
-  /** Deadline of one snapshot in ms (default 10 000); keep it below the metric reader's timeout. */
+  /**
+   * Deadline of one snapshot in ms (default 8000): below Prometheus's default 10 s scrape
+   * timeout with 2 s left to render and send, so a silent cluster reads `up` 0, not a failed
+   * scrape. Keep it below the metric reader's timeout.
+   */
   snapshotTimeoutMs?: number;
   /**
    * A finished snapshot younger than this (ms) is reused by readers that collect soon after
@@ -144,7 +148,7 @@ export class KafkaClusterCollector implements MetricProducer {
     );
     this.source = new SnapshotSource((signal) => this.takeSnapshot(scope, signal), {
       shareForMs: options.minSnapshotIntervalMs ?? 5_000,
-      timeoutMs: options.snapshotTimeoutMs ?? 10_000,
+      timeoutMs: options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
     });
   }
 
@@ -277,6 +281,8 @@ export class KafkaClusterCollector implements MetricProducer {
   }
 }
 
+/** See `snapshotTimeoutMs`. */
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 8_000;
 const DEFAULT_MAX_SERIES = 500_000;
 const DEFAULT_TIME_LAG_READ_LIMIT = 50_000;
 const ATTACH_CHECK_MS = 5 * 60_000;

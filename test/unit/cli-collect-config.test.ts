@@ -33,7 +33,7 @@ describe('kafka-otel collect: flags and variables', () => {
       groups: undefined,
       includeInternalTopics: false,
       perPartitionMetrics: true,
-      snapshotTimeoutMs: 10_000,
+      snapshotTimeoutMs: 8_000,
       minSnapshotIntervalMs: 15_000,
     });
   });
@@ -195,7 +195,7 @@ describe('kafka-otel collect: flags and variables', () => {
       perPartitionMetrics: false,
       sasl: { mechanism: 'plain', username: 'u', password: 'p' },
       ssl: true,
-      snapshotTimeoutMs: 10_000,
+      snapshotTimeoutMs: 8_000,
       minSnapshotIntervalMs: 3_000,
       maxSeries: 1000,
     });
@@ -237,7 +237,7 @@ describe('kafka-otel collect: flags and variables', () => {
         .collector.minSnapshotIntervalMs,
     ).toBe(0);
     expect(parse([...BROKERS, '--min-snapshot-interval', '2s']).collector).toMatchObject({
-      snapshotTimeoutMs: 10_000,
+      snapshotTimeoutMs: 8_000,
       minSnapshotIntervalMs: 2_000,
     });
     expect(usageError([...BROKERS, '--min-snapshot-interval', '5'])).toBe(
