@@ -16,19 +16,13 @@ import {
   PARTITION_METRICS,
   PROMETHEUS_HOST,
   PROMETHEUS_PORT,
-  SASL_MECHANISM,
-  SASL_PASSWORD,
-  SASL_PASSWORD_ENV,
-  SASL_USERNAME,
-  TLS,
-  TLS_CA,
   TOPICS,
 } from '../config/collector-settings';
 import type { Environment } from '../config/env-reader';
-import { buildKafkaSecurity } from '../config/kafka-security';
 import { signalUrl, type OtlpProtocol } from '../config/otlp-endpoint';
-import { settingVariables, type Setting } from '../config/setting';
+import type { Setting } from '../config/setting';
 import { CollectArgs, convert } from './collect-args';
+import { readCollectSecurity } from './collect-security';
 import { UsageError } from './usage-error';
 
 /** Where `kafka-otel collect` sends its metrics. */
@@ -67,7 +61,7 @@ export function parseCollectConfig(
     collector: {
       brokers: convert(brokersGiven, BROKERS.parse),
       clientId: read(CLIENT_ID),
-      ...readSecurity(args),
+      ...readCollectSecurity(args),
       topics: read(TOPICS),
       groups: read(GROUPS),
       includeInternalTopics: args.switch(INCLUDE_INTERNAL_TOPICS)?.value ?? false,
@@ -124,34 +118,6 @@ function readOutput(args: CollectArgs): CollectOutput {
 function otlpUrl(url: URL, protocol: OtlpProtocol): string {
   if (protocol === 'grpc' || url.pathname !== '/') return url.href;
   return signalUrl(url.href, 'metrics');
-}
-
-function readSecurity(args: CollectArgs) {
-  const passwordVariable =
-    args.text(SASL_PASSWORD_ENV)?.value ??
-    settingVariables(SASL_PASSWORD).find((name) => args.variable(name) !== undefined) ??
-    SASL_PASSWORD.env;
-  const mechanism = args.text(SASL_MECHANISM);
-  const username = args.text(SASL_USERNAME);
-  try {
-    return buildKafkaSecurity(
-      {
-        saslMechanism: mechanism?.value,
-        saslUsername: username?.value,
-        // Read only for a mechanism: a password left in the environment is not a mistake.
-        saslPassword: mechanism ? args.variable(passwordVariable) : undefined,
-        tls: args.switch(TLS)?.value,
-        tlsCaFile: args.text(TLS_CA)?.value,
-      },
-      {
-        saslMechanism: mechanism?.source ?? '--sasl-mechanism',
-        saslUsername: username?.source ?? '--sasl-username',
-        saslPassword: `a password in ${passwordVariable} (see --sasl-password-env)`,
-      },
-    );
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 /**

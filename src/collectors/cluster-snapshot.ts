@@ -21,6 +21,13 @@ export interface SnapshotError {
   readonly phase: SnapshotPhase;
   /** The broker the failed request went to, when there was one. */
   readonly broker?: number;
+  /**
+   * What failed, the `error.type` attribute of kafka.collector.scrape.errors: a request failure
+   * reason (`tls`, `authentication`, `connection_refused`, `connection`, `timeout`,
+   * `malformed_reply`, `decode`, `error_response`, ...; see `RequestFailureReason`), `timeout`
+   * for a phase the deadline cut off, or `internal`.
+   */
+  readonly errorType: string;
   readonly message: string;
 }
 

@@ -10,5 +10,7 @@ export const ATTR_STATE = 'state';
 export const ATTR_STATUS = 'status';
 export const ATTR_VOTER = 'voter';
 export const ATTR_PHASE = 'phase';
+/** What failed, by OpenTelemetry's general `error.type` convention (`tls`, `timeout`, ...). */
+export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_LOG_DIR = 'log_dir';
 export const ATTR_SOURCE = 'source';

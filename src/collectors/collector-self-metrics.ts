@@ -7,8 +7,8 @@ import {
   type MetricData,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { ATTR_PHASE } from './collector-attributes';
-import type { ClusterSnapshot, SnapshotPhase } from './cluster-snapshot';
+import { ATTR_ERROR_TYPE, ATTR_PHASE } from './collector-attributes';
+import type { ClusterSnapshot, SnapshotError, SnapshotPhase } from './cluster-snapshot';
 
 const DURATION_BOUNDARIES = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -26,7 +26,8 @@ export class CollectorSelfMetrics {
   private durationCount = 0;
   private durationMin = Infinity;
   private durationMax = -Infinity;
-  private readonly errors = new Map<SnapshotPhase, number>();
+  /** Errors by phase and error type. */
+  private readonly errors = new Map<SnapshotPhase, Map<string, number>>();
   private readonly late = new Map<SnapshotPhase, number>();
   private dropped = 0;
 
@@ -44,7 +45,13 @@ export class CollectorSelfMetrics {
     this.durationCount++;
     this.durationMin = Math.min(this.durationMin, seconds);
     this.durationMax = Math.max(this.durationMax, seconds);
-    for (const { phase } of snapshot.errors) increment(this.errors, phase);
+    for (const error of snapshot.errors) this.countError(error);
+  }
+
+  private countError({ phase, errorType }: SnapshotError): void {
+    let byType = this.errors.get(phase);
+    if (byType === undefined) this.errors.set(phase, (byType = new Map<string, number>()));
+    increment(byType, errorType);
   }
 
   /** A phase settled after its snapshot was assembled; its result was dropped. */
@@ -109,12 +116,20 @@ export class CollectorSelfMetrics {
         value,
       }));
     if (this.errors.size > 0) {
+      const points = [...this.errors].flatMap(([phase, byType]) =>
+        [...byType].map(([errorType, value]) => ({
+          startTime,
+          endTime,
+          attributes: { [ATTR_PHASE]: phase, [ATTR_ERROR_TYPE]: errorType },
+          value,
+        })),
+      );
       metrics.push(
         counter(
           'kafka.collector.scrape.errors',
           '{error}',
-          'Failed requests, and phases without a result before the snapshot deadline, by phase.',
-          byPhase(this.errors),
+          'Failed requests, and phases without a result before the snapshot deadline, by phase and error type.',
+          points,
         ),
       );
     }

@@ -16,6 +16,7 @@ import { SnapshotMetrics, type RenderedSnapshot } from './export/snapshot-metric
 import { storageMetrics } from './export/storage-metrics';
 import { LagTracker } from './lag-tracker';
 import { OffsetTimes } from './lag/offset-times';
+import { snapshotError } from './phases/phase-outcome';
 import { nameFilter, type NameFilterSpec } from './name-filter';
 import { ClusterClient } from './protocol';
 import { parseBrokerAddress } from './protocol/broker-address';
@@ -78,6 +79,15 @@ export interface KafkaClusterCollectorOptions {
    * Default true: connections stay open from one snapshot to the next.
    */
   keepProcessAlive?: boolean;
+  /**
+   * Where the collector's few lines go: one when the cluster becomes unreachable or incomplete
+   * (naming the cause) and one when it recovers, one when series pass `maxSeries`, one when no
+   * reader collects. Default: the OpenTelemetry diag logger, which prints nothing unless a
+   * logger is set (`OTEL_LOG_LEVEL` under the SDK); `register` passes stderr.
+   */
+  warn?: (message: string) => void;
+  /** Largest reply frame accepted from a broker in bytes (default 100 MiB); see ClusterClient. */
+  maxReplyBytes?: number;
 }
 
 /**
@@ -122,6 +132,7 @@ export class KafkaClusterCollector implements MetricProducer {
       connectionTimeout: options.connectionTimeout,
       requestTimeout: options.requestTimeout,
       keepProcessAlive: options.keepProcessAlive,
+      maxReplyBytes: options.maxReplyBytes,
     });
     const scope: SnapshotScope = {
       includeTopic: nameFilter('topics', options.topics),
@@ -163,8 +174,9 @@ export class KafkaClusterCollector implements MetricProducer {
     this.running = true;
     this.attachCheck = setTimeout(() => {
       if (this.running && !this.everCollected) {
-        diag.warn(
-          'kafka-otel: KafkaClusterCollector started 5 minutes ago and no metric reader has ' +
+        this.log(
+          'warn',
+          'KafkaClusterCollector started 5 minutes ago and no metric reader has ' +
             'collected from it; it exports only through the readers it is given to ' +
             '(metricProducers: [collector])',
         );
@@ -225,9 +237,7 @@ export class KafkaClusterCollector implements MetricProducer {
     } catch (error) {
       // A bug of ours must cost one snapshot, never the reader's whole collection.
       diag.error('kafka-otel: cluster snapshot failed', error);
-      snapshot = emptySnapshot(takenAt, 0, [
-        { phase: 'metadata', message: error instanceof Error ? error.message : String(error) },
-      ]);
+      snapshot = emptySnapshot(takenAt, 0, [snapshotError('metadata', error)]);
     }
     deepFreeze(snapshot);
     this.selfMetrics.snapshotTaken(snapshot);
@@ -253,8 +263,9 @@ export class KafkaClusterCollector implements MetricProducer {
     this.selfMetrics.seriesDropped(result.dropped);
     if (result.dropped > 0 && !this.warnedDropped) {
       this.warnedDropped = true;
-      diag.warn(
-        `kafka-otel: a cluster snapshot has more series than maxSeries ` +
+      this.log(
+        'warn',
+        `a cluster snapshot has more series than maxSeries ` +
           `(${this.options.maxSeries ?? DEFAULT_MAX_SERIES}); ${result.dropped} per-partition ` +
           'series were not exported (counted in kafka.collector.series.dropped). Raise maxSeries, ' +
           'narrow topics/groups, or turn off per-partition metrics.',
@@ -270,13 +281,28 @@ export class KafkaClusterCollector implements MetricProducer {
     this.healthy = snapshot.complete;
     if (!snapshot.complete) {
       const [error] = snapshot.errors;
-      diag.warn(
-        `kafka-otel: cluster snapshot of ${this.options.brokers.join(',')} incomplete` +
-          (error ? ` (${error.phase}: ${error.message})` : '') +
+      this.log(
+        'warn',
+        `cluster snapshot of ${this.options.brokers.join(',')} incomplete` +
+          (error ? ` (${error.phase}, ${error.errorType}: ${error.message})` : '') +
           '; kafka.collector.up=0, retrying every collection',
       );
     } else if (!first) {
-      diag.info(`kafka-otel: cluster snapshot of ${this.options.brokers.join(',')} complete again`);
+      this.log('info', `cluster snapshot of ${this.options.brokers.join(',')} complete again`);
+    }
+  }
+
+  /** One line to the `warn` option's sink, or to the diag logger. Never throws. */
+  private log(level: 'warn' | 'info', message: string): void {
+    const sink = this.options.warn;
+    if (sink === undefined) {
+      diag[level](`kafka-otel: ${message}`);
+      return;
+    }
+    try {
+      sink(message);
+    } catch {
+      // The application's sink failing must not cost a snapshot.
     }
   }
 }

@@ -156,7 +156,7 @@ function deadlinePassed(signal: AbortSignal): Promise<undefined> {
 function missedDeadline(phase: SnapshotPhase, signal: AbortSignal): SnapshotError {
   const reason: unknown = signal.reason;
   const why = reason instanceof Error ? reason.message : 'the snapshot was stopped';
-  return { phase, message: `no result before the deadline: ${why}` };
+  return { phase, errorType: 'timeout', message: `no result before the deadline: ${why}` };
 }
 
 /** A phase that is not started because the deadline passed: it never settles. */

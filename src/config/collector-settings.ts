@@ -214,11 +214,11 @@ export const SASL_MECHANISM: Setting<string> = {
   aliases: ['KAFKA_OTEL_SASL_MECHANISM'],
   flag: 'sasl-mechanism',
   arg: 'MECHANISM',
-  // Checked together with the username and password (buildKafkaSecurity), whose messages say
-  // which of the three is missing.
+  // Checked together with the credentials it needs (buildKafkaSecurity), whose messages say
+  // which one is missing or does not belong.
   parse: text,
   defaultText: 'none',
-  help: '`plain`, `scram-sha-256` or `scram-sha-512`; needs a username and a password.',
+  help: '`plain`, `scram-sha-256` or `scram-sha-512`, which need a username and a password; or `oauthbearer`, which needs a token provider.',
   register: true,
 };
 
@@ -257,6 +257,19 @@ export const SASL_PASSWORD_ENV: Setting<string> = {
   register: false,
 };
 
+export const SASL_OAUTHBEARER_PROVIDER: Setting<string> = {
+  name: 'saslOauthbearerProvider',
+  env: 'KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER',
+  aliases: ['KAFKA_OTEL_SASL_OAUTHBEARER_PROVIDER'],
+  flag: 'sasl-oauthbearer-provider',
+  arg: 'MODULE',
+  // Loaded by buildKafkaSecurity, once the mechanism is known to be oauthbearer.
+  parse: text,
+  defaultText: '',
+  help: 'For `oauthbearer`: path of a JavaScript module (CommonJS, or ESM on Node.js 20.19+/22.12+) whose default or `oauthBearerProvider` export is an async function resolving to an object whose `value` is the token; called at every authentication (so it caches the token), loaded once at startup.',
+  register: true,
+};
+
 export const TLS: Setting<boolean> = {
   name: 'tls',
   env: 'KAFKA_OTEL_COLLECT_TLS',
@@ -282,6 +295,53 @@ export const TLS_CA: Setting<string> = {
   register: true,
 };
 
+export const TLS_CERT: Setting<string> = {
+  name: 'tlsCertFile',
+  env: 'KAFKA_OTEL_COLLECT_TLS_CERT',
+  aliases: ['KAFKA_OTEL_TLS_CERT'],
+  flag: 'tls-cert',
+  arg: 'FILE',
+  parse: text,
+  defaultText: '',
+  help: 'PEM file of the client certificate (or chain) for mutual TLS; needs `--tls-key` (implies TLS).',
+  register: true,
+};
+
+export const TLS_KEY: Setting<string> = {
+  name: 'tlsKeyFile',
+  env: 'KAFKA_OTEL_COLLECT_TLS_KEY',
+  aliases: ['KAFKA_OTEL_TLS_KEY'],
+  flag: 'tls-key',
+  arg: 'FILE',
+  parse: text,
+  defaultText: '',
+  help: "PEM file of the client certificate's private key; needs `--tls-cert`, and its passphrase when encrypted.",
+  register: true,
+};
+
+export const TLS_KEY_PASSWORD: Setting<string> = {
+  name: 'tlsKeyPassword',
+  env: 'KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD',
+  aliases: ['KAFKA_OTEL_TLS_KEY_PASSWORD'],
+  // No flag, as for the SASL password: the command line is visible to every user of the machine.
+  parse: text,
+  defaultText: '',
+  help: 'Passphrase of an encrypted `--tls-key`; never a flag (`--tls-key-password-env` names another variable).',
+  register: true,
+};
+
+export const TLS_KEY_PASSWORD_ENV: Setting<string> = {
+  name: 'tlsKeyPasswordEnv',
+  env: 'KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD_ENV',
+  aliases: ['KAFKA_OTEL_TLS_KEY_PASSWORD_ENV'],
+  flag: 'tls-key-password-env',
+  arg: 'VAR',
+  parse: text,
+  defaultText: '',
+  help: 'Name of the variable holding the key passphrase, instead of `KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD`.',
+  register: false,
+};
+
 /** Every setting of the cluster collector, in the order `--help` and the docs list them. */
 export const COLLECTOR_SETTINGS: readonly Setting[] = [
   BROKERS,
@@ -302,6 +362,11 @@ export const COLLECTOR_SETTINGS: readonly Setting[] = [
   SASL_USERNAME,
   SASL_PASSWORD,
   SASL_PASSWORD_ENV,
+  SASL_OAUTHBEARER_PROVIDER,
   TLS,
   TLS_CA,
+  TLS_CERT,
+  TLS_KEY,
+  TLS_KEY_PASSWORD,
+  TLS_KEY_PASSWORD_ENV,
 ];

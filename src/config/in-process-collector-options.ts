@@ -9,10 +9,14 @@ import {
   MIN_SNAPSHOT_INTERVAL,
   PARTITION_METRICS,
   SASL_MECHANISM,
+  SASL_OAUTHBEARER_PROVIDER,
   SASL_PASSWORD,
   SASL_USERNAME,
   TLS,
   TLS_CA,
+  TLS_CERT,
+  TLS_KEY,
+  TLS_KEY_PASSWORD,
   TOPICS,
 } from './collector-settings';
 import type { EnvReader } from './env-reader';
@@ -26,6 +30,10 @@ import { InvalidValue } from './value-parsers';
  * brokers are set or the connection settings are unusable (with one warning saying why: a
  * collector against the wrong cluster or without credentials would only report `up` 0). A bad
  * topic or group pattern falls back to "all", any other bad value to its default, with a warning.
+ *
+ * Reads the TLS files and loads the OAUTHBEARER token provider module here, synchronously (see
+ * oauthbearer-provider.ts): a missing file or a provider that does not load is one warning and
+ * no collector, decided before the application starts.
  */
 export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorOptions | undefined {
   /** The variable that supplies a setting: the canonical one unless only an alias is set. */
@@ -43,13 +51,22 @@ export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorO
         saslMechanism: read(SASL_MECHANISM),
         saslUsername: read(SASL_USERNAME),
         saslPassword: read(SASL_PASSWORD),
+        saslOauthbearerProvider: read(SASL_OAUTHBEARER_PROVIDER),
         tls: read(TLS),
         tlsCaFile: read(TLS_CA),
+        tlsCertFile: read(TLS_CERT),
+        tlsKeyFile: read(TLS_KEY),
+        tlsKeyPassword: read(TLS_KEY_PASSWORD),
       },
       {
         saslMechanism: variable(SASL_MECHANISM),
         saslUsername: variable(SASL_USERNAME),
         saslPassword: variable(SASL_PASSWORD),
+        saslOauthbearerProvider: variable(SASL_OAUTHBEARER_PROVIDER),
+        tlsCaFile: variable(TLS_CA),
+        tlsCertFile: variable(TLS_CERT),
+        tlsKeyFile: variable(TLS_KEY),
+        tlsKeyPassword: variable(TLS_KEY_PASSWORD),
       },
     );
   } catch (error) {

@@ -85,8 +85,10 @@ function createCollector(reader: EnvReader, warn: WarningSink): KafkaClusterColl
     const loaded = require('../collectors/kafka-cluster-collector') as {
       KafkaClusterCollector: typeof KafkaClusterCollector;
     };
-    // In an application, the collector must never be what keeps the process running.
-    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false });
+    // In an application, the collector must never be what keeps the process running; its
+    // outage lines go to stderr like register's other warnings (the diag logger is silent
+    // unless OTEL_LOG_LEVEL is set, and `up` 0 alone would go unnoticed).
+    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false, warn });
   } catch (error) {
     warn(`the cluster collector is not started: ${(error as Error).message}`);
     diag.error('kafka-otel: cluster collector failed to start', error);

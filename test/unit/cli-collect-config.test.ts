@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli';
 import { parseCollectConfig, type CollectConfig } from '../../src/cli/collect-config';
 import { collectUsage } from '../../src/cli/collect-usage';
 import { COLLECTOR_SETTINGS } from '../../src/config/collector-settings';
+import { captureStream } from '../support/capture-stream';
+import {
+  KEY_PASSPHRASE,
+  TOKEN,
+  writeSecurityFiles,
+  type SecurityFiles,
+} from './config/support/security-files';
 
 const BROKERS = ['--brokers', 'k1:9092,k2:9093'];
 
@@ -324,7 +334,7 @@ describe('kafka-otel collect: flags and variables', () => {
     [[...BROKERS, '--groups', '*'], "invalid --groups '*': not a regular expression"],
     [
       [...BROKERS, '--sasl-mechanism', 'kerberos'],
-      "--sasl-mechanism='kerberos' is invalid: expected one of plain, scram-sha-256, scram-sha-512",
+      "--sasl-mechanism='kerberos' is invalid: expected one of plain, scram-sha-256, scram-sha-512, oauthbearer",
     ],
     [[...BROKERS, '--sasl-mechanism', 'plain'], '--sasl-mechanism needs --sasl-username'],
     [
@@ -334,7 +344,7 @@ describe('kafka-otel collect: flags and variables', () => {
     [[...BROKERS, '--sasl-username', 'u'], '--sasl-username needs --sasl-mechanism'],
     [
       [...BROKERS, '--tls-ca', '/nonexistent/ca.pem'],
-      "cannot read the CA file '/nonexistent/ca.pem'",
+      "cannot read --tls-ca file '/nonexistent/ca.pem': no such file",
     ],
   ])('refuses %j: %s', (argv, message) => {
     expect(usageError(argv)).toContain(message);
@@ -366,5 +376,210 @@ describe('kafka-otel collect: flags and variables', () => {
     }
     expect(usage).toContain('KAFKA_OTEL_COLLECT_* wins over its\nKAFKA_OTEL_* alias');
     expect(usage).toContain('Exit codes: 0');
+  });
+});
+
+describe('kafka-otel collect: client certificates and OAUTHBEARER', () => {
+  let files: SecurityFiles;
+  beforeAll(() => {
+    files = writeSecurityFiles();
+  });
+  const pem = (file: string) => readFileSync(file, 'utf8');
+  type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
+
+  it('reads the client certificate and key from --tls-cert and --tls-key', () => {
+    const config = parse([...BROKERS, '--tls-cert', files.chain, '--tls-key', files.key]);
+    expect(config.collector.ssl).toEqual({ cert: pem(files.chain), key: pem(files.key) });
+  });
+
+  it('reads them from their variables and aliases, with the CA', () => {
+    const expected = { ca: [pem(files.ca)], cert: pem(files.cert), key: pem(files.key) };
+    expect(
+      parse(BROKERS, {
+        KAFKA_OTEL_COLLECT_TLS_CA: files.ca,
+        KAFKA_OTEL_COLLECT_TLS_CERT: files.cert,
+        KAFKA_OTEL_COLLECT_TLS_KEY: files.key,
+      }).collector.ssl,
+    ).toEqual(expected);
+    expect(
+      parse(BROKERS, {
+        KAFKA_OTEL_TLS_CA: files.ca,
+        KAFKA_OTEL_TLS_CERT: files.cert,
+        KAFKA_OTEL_TLS_KEY: files.key,
+      }).collector.ssl,
+    ).toEqual(expected);
+  });
+
+  it('reads the key passphrase from its variable, its alias or the one --tls-key-password-env names', () => {
+    const withKey = [...BROKERS, '--tls-cert', files.cert, '--tls-key', files.encryptedKey];
+    const expected = {
+      cert: pem(files.cert),
+      key: pem(files.encryptedKey),
+      passphrase: KEY_PASSPHRASE,
+    };
+    expect(
+      parse(withKey, { KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: KEY_PASSPHRASE }).collector.ssl,
+    ).toEqual(expected);
+    expect(parse(withKey, { KAFKA_OTEL_TLS_KEY_PASSWORD: KEY_PASSPHRASE }).collector.ssl).toEqual(
+      expected,
+    );
+    expect(
+      parse([...withKey, '--tls-key-password-env', 'KEY_PW'], {
+        KEY_PW: KEY_PASSPHRASE,
+        KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: 'not this one',
+      }).collector.ssl,
+    ).toEqual(expected);
+    // A passphrase left in the environment without a key is not a mistake.
+    expect(
+      parse(BROKERS, { KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: KEY_PASSPHRASE }).collector.ssl,
+    ).toBeUndefined();
+  });
+
+  it('refuses half a client identity, naming flags or variables as given', () => {
+    expect(usageError([...BROKERS, '--tls-cert', files.cert])).toBe('--tls-cert needs --tls-key');
+    expect(usageError(BROKERS, { KAFKA_OTEL_COLLECT_TLS_KEY: files.key })).toBe(
+      'KAFKA_OTEL_COLLECT_TLS_KEY needs --tls-cert',
+    );
+  });
+
+  it('names the setting and the file it cannot read or use', () => {
+    expect(
+      usageError([...BROKERS, '--tls-cert', '/nonexistent/c.pem', '--tls-key', files.key]),
+    ).toBe("cannot read --tls-cert file '/nonexistent/c.pem': no such file");
+    expect(
+      usageError([...BROKERS, '--tls-cert', files.cert], { KAFKA_OTEL_TLS_KEY: files.otherKey }),
+    ).toBe(
+      `KAFKA_OTEL_TLS_KEY file '${files.otherKey}' is not the key of --tls-cert file '${files.cert}'`,
+    );
+    expect(
+      usageError([...BROKERS, '--tls-cert', files.cert, '--tls-key', files.encryptedKey]),
+    ).toBe(
+      `--tls-key file '${files.encryptedKey}' is an encrypted key: it needs a passphrase in KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD (see --tls-key-password-env)`,
+    );
+  });
+
+  it('loads the OAUTHBEARER token provider from --sasl-oauthbearer-provider or its variable', async () => {
+    const fromFlag = parse([
+      ...BROKERS,
+      '--sasl-mechanism',
+      'oauthbearer',
+      '--sasl-oauthbearer-provider',
+      files.providers['default.mjs'],
+    ]).collector.sasl as OauthBearerSasl;
+    expect(fromFlag.mechanism).toBe('oauthbearer');
+    expect(await fromFlag.oauthBearerProvider()).toEqual({ value: TOKEN });
+    const fromVariables = parse(BROKERS, {
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'OAUTHBEARER',
+      KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: files.providers['named.cjs'],
+      // Left in the environment: OAUTHBEARER does not read it.
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'unused',
+    }).collector;
+    expect(fromVariables.sasl).toEqual({
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: expect.any(Function),
+    });
+  });
+
+  it.each([
+    [
+      ['--sasl-mechanism', 'oauthbearer'],
+      '--sasl-mechanism=oauthbearer needs --sasl-oauthbearer-provider',
+    ],
+    [
+      [
+        '--sasl-mechanism',
+        'oauthbearer',
+        '--sasl-oauthbearer-provider',
+        'p.js',
+        '--sasl-username',
+        'u',
+      ],
+      '--sasl-mechanism=oauthbearer takes no username or password (its token provider authenticates); remove --sasl-username',
+    ],
+    [
+      ['--sasl-oauthbearer-provider', 'p.js'],
+      '--sasl-oauthbearer-provider needs --sasl-mechanism=oauthbearer',
+    ],
+    [
+      ['--sasl-mechanism', 'plain', '--sasl-username', 'u', '--sasl-oauthbearer-provider', 'p.js'],
+      '--sasl-oauthbearer-provider needs --sasl-mechanism=oauthbearer, not plain',
+    ],
+  ])('refuses %j', (argv, message) => {
+    expect(usageError([...BROKERS, ...argv], { KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'pw' })).toBe(
+      message,
+    );
+  });
+
+  it('refuses a provider module that does not load, naming the setting and the file', () => {
+    const oauthbearer = [...BROKERS, '--sasl-mechanism', 'oauthbearer'];
+    expect(
+      usageError(oauthbearer, {
+        KAFKA_OTEL_SASL_OAUTHBEARER_PROVIDER: files.providers['no-function.cjs'],
+      }),
+    ).toBe(
+      `KAFKA_OTEL_SASL_OAUTHBEARER_PROVIDER '${files.providers['no-function.cjs']}' exports no function as default or as oauthBearerProvider`,
+    );
+    const missing = `${files.dir}/absent.mjs`;
+    expect(usageError([...oauthbearer, '--sasl-oauthbearer-provider', missing])).toBe(
+      `cannot load --sasl-oauthbearer-provider '${missing}': no such module (${missing})`,
+    );
+  });
+
+  it('exits 2 for an unusable key or provider, and never prints a secret', async () => {
+    const secrets = [
+      KEY_PASSPHRASE,
+      'wrong passphrase',
+      'sasl-secret',
+      TOKEN,
+      pem(files.key).split('\n')[1]!,
+    ];
+    const runs: [string[], Record<string, string>][] = [
+      [
+        ['--tls-cert', files.cert, '--tls-key', files.encryptedKey],
+        {
+          KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: 'wrong passphrase',
+          KAFKA_OTEL_TLS_KEY_PASSWORD: KEY_PASSPHRASE,
+        },
+      ],
+      [['--tls-cert', files.key, '--tls-key', files.key], {}],
+      [['--tls-cert', files.cert, '--tls-key', files.cert], {}],
+      [
+        [
+          '--sasl-mechanism',
+          'oauthbearer',
+          '--sasl-oauthbearer-provider',
+          files.providers['no-function.cjs'],
+        ],
+        {},
+      ],
+      [
+        [
+          '--sasl-mechanism',
+          'oauthbearer',
+          '--sasl-oauthbearer-provider',
+          files.providers['default.cjs'],
+        ],
+        { KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u' },
+      ],
+      [['--sasl-mechanism', 'plain'], { KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'sasl-secret' }],
+    ];
+    for (const [argv, env] of runs) {
+      const out = captureStream();
+      const err = captureStream();
+      const code = await main(['collect', ...BROKERS, ...argv], {
+        stdout: out.stream,
+        stderr: err.stream,
+        env: { ...env, KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'sasl-secret' },
+      });
+      expect(code, err.text()).toBe(2);
+      expect(err.text()).toMatch(/^kafka-otel collect: .+\nRun 'kafka-otel collect --help'/);
+      for (const secret of secrets) expect(err.text() + out.text()).not.toContain(secret);
+    }
+    const usage = collectUsage();
+    expect(usage).toContain('--tls-key-password-env VAR');
+    expect(usage).toContain(
+      'KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD (alias KAFKA_OTEL_TLS_KEY_PASSWORD)',
+    );
+    expect(usage).not.toContain('--tls-key-password ');
   });
 });

@@ -2,7 +2,7 @@ import type { SnapshotClient } from './snapshot-client';
 import type { BrokerSnapshot, SnapshotError } from '../cluster-snapshot';
 import type { NameFilter } from '../name-filter';
 import type { TopicMetadata } from '../protocol';
-import { isCutOff } from './phase-outcome';
+import { isCutOff, snapshotError } from './phase-outcome';
 
 /** Which topics a snapshot covers. */
 export interface TopicScope {
@@ -49,7 +49,7 @@ export async function metadataPhase(
     };
   } catch (error) {
     return {
-      error: { phase: 'metadata', message: error instanceof Error ? error.message : String(error) },
+      error: snapshotError('metadata', error),
       cutOff: isCutOff(error),
     };
   }

@@ -1,5 +1,5 @@
 import type { SnapshotError, SnapshotPhase } from '../cluster-snapshot';
-import { BrokerRequestError } from '../protocol';
+import { BrokerRequestError, ProtocolDecodeError } from '../protocol';
 
 /**
  * What one phase of a snapshot learned, with the failures of its own requests. Phases never
@@ -20,17 +20,45 @@ export class PhaseErrors {
 
   constructor(private readonly phase: SnapshotPhase) {}
 
-  /** Records a failed request (or step) of this phase, on `broker` when there was one. */
+  /**
+   * Records a failed request (or step) of this phase, on `broker` when there was one. A string
+   * is an error the broker answered for one group or partition.
+   */
   add(error: unknown, broker?: number, phase: SnapshotPhase = this.phase): void {
     if (isCutOff(error)) this.cutOff = true;
-    const message = error instanceof Error ? error.message : String(error);
-    this.list.push(broker === undefined ? { phase, message } : { phase, broker, message });
+    this.list.push(snapshotError(phase, error, broker));
   }
 
   /** The outcome of the phase: `value` with the failures recorded so far. */
   outcome<T>(value: T): PhaseOutcome<T> {
     return { value, errors: this.list, cutOff: this.cutOff };
   }
+}
+
+/** A snapshot error of `phase` for a failed request (or step), or a string the broker answered. */
+export function snapshotError(
+  phase: SnapshotPhase,
+  error: unknown,
+  broker?: number,
+): SnapshotError {
+  const message = error instanceof Error ? error.message : String(error);
+  const errorType = errorTypeOf(error);
+  return broker === undefined
+    ? { phase, errorType, message }
+    : { phase, broker, errorType, message };
+}
+
+/**
+ * The `error.type` of a failure: the request's failure reason; `timeout` for a request the
+ * snapshot deadline stopped; `internal` for anything else thrown, which is a bug of ours.
+ */
+function errorTypeOf(error: unknown): string {
+  if (typeof error === 'string') return 'error_response';
+  if (error instanceof BrokerRequestError) {
+    return error.reason === 'aborted' ? 'timeout' : error.reason;
+  }
+  if (error instanceof ProtocolDecodeError) return 'decode';
+  return 'internal';
 }
 
 /** A request the snapshot's signal stopped (it would have answered after the deadline). */

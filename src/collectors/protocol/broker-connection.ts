@@ -1,10 +1,15 @@
 import type { ISocketFactory, KafkaConfig, Logger } from 'kafkajs';
 import { formatBrokerAddress } from './broker-address';
 import { negotiateVersion } from './api-spec';
-import { BrokerRequestError, UnsupportedApiError, type RequestTarget } from './errors';
+import { connectionFailure, RequestAborted } from './connection-failure';
+import {
+  UnsupportedApiError,
+  type BrokerRequestError,
+  type RequestFailureReason,
+  type RequestTarget,
+} from './errors';
 import type { KafkaJsBroker, KafkaJsInternals } from './kafkajs-internals';
 import { toKafkaJsRequest, type ApiCall } from './kafkajs-request';
-import { ProtocolDecodeError } from './protocol-decode-error';
 
 /** Settings shared by every broker connection of one cluster client. */
 export interface ConnectionSettings {
@@ -64,7 +69,7 @@ export class BrokerConnection {
     try {
       broker = await untilAborted(this.connected(), signal);
     } catch (error) {
-      throw failure(target, error);
+      throw this.failure(target, error, true);
     }
     const brokerRange = broker.versions?.[spec.key];
     const version = negotiateVersion(spec, brokerRange);
@@ -76,8 +81,8 @@ export class BrokerConnection {
     try {
       return await untilAborted(broker.connectionPool.send(request), signal);
     } catch (error) {
-      const failed = failure(target, error);
-      if (failed.reason === 'timeout') this.abandon(broker);
+      const failed = this.failure(target, error, false);
+      if (CONNECTION_LOST.has(failed.reason)) this.abandon(broker);
       throw failed;
     }
   }
@@ -96,14 +101,22 @@ export class BrokerConnection {
   }
 
   /**
-   * Stops using a connection whose request timed out: behind a silent peer (a host that went
-   * away without a reset) every later request would time out too, while a fresh connect fails
-   * fast. Requests still in flight on it finish first; nobody waits for the close.
+   * Stops using a KafkaJS broker whose connection failed; the next request builds a new one.
+   * Behind a silent peer (a host that went away without a reset) every later request on the old
+   * connection would time out too, while a fresh connect fails fast. And a KafkaJS connection
+   * that lost its socket mid-reply keeps the partial frame in its read buffer when it reconnects
+   * (it is only emptied when the Connection object is created): the next socket's replies would
+   * be read behind those stale bytes and never match a request. Requests still in flight on it
+   * finish first; nobody waits for the close.
    */
   private abandon(broker: KafkaJsBroker): void {
     if (this.broker !== broker) return;
     this.broker = undefined;
     broker.disconnect().catch(() => undefined);
+  }
+
+  private failure(target: RequestTarget, error: unknown, connecting: boolean): BrokerRequestError {
+    return connectionFailure(target, error, { usesTls: Boolean(this.settings.ssl), connecting });
   }
 
   private targetOf(api: Pick<RequestTarget, 'apiName' | 'apiKey'>): RequestTarget {
@@ -121,6 +134,9 @@ export class BrokerConnection {
         broker.versions = null;
         await broker.connect();
         return broker;
+      } catch (error) {
+        this.abandon(broker);
+        throw error;
       } finally {
         this.connecting = undefined;
       }
@@ -149,6 +165,19 @@ export class BrokerConnection {
 }
 
 /**
+ * Failures after which a connection is not reused: the socket is gone or its byte stream can
+ * no longer be trusted. A reply that decoded wrong, or an error answer, leaves it usable.
+ */
+const CONNECTION_LOST: ReadonlySet<RequestFailureReason> = new Set([
+  'connection_refused',
+  'tls',
+  'authentication',
+  'connection',
+  'timeout',
+  'malformed_reply',
+]);
+
+/**
  * The send's promise, or a rejection as soon as `signal` fires. KafkaJS cannot cancel a request
  * on the wire: its answer (or timeout) still arrives later and is dropped here, while the caller
  * stops waiting at the deadline it owns.
@@ -173,33 +202,4 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
       },
     );
   });
-}
-
-class RequestAborted extends Error {
-  constructor() {
-    super('stopped waiting: the snapshot deadline passed');
-  }
-}
-
-/** Turns whatever a KafkaJS send or connect threw into a `BrokerRequestError`. */
-function failure(target: RequestTarget, error: unknown): BrokerRequestError {
-  if (error instanceof BrokerRequestError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof RequestAborted) return new BrokerRequestError(target, 'aborted', message);
-  if (error instanceof ProtocolDecodeError) {
-    return new BrokerRequestError(target, 'decode', message, { cause: error });
-  }
-  const name = error instanceof Error ? error.name : '';
-  switch (name) {
-    case 'KafkaJSRequestTimeoutError':
-    case 'KafkaJSLockTimeout':
-      return new BrokerRequestError(target, 'timeout', message, { cause: error });
-    case 'KafkaJSSASLAuthenticationError':
-      return new BrokerRequestError(target, 'authentication', message, { cause: error });
-    default: {
-      // KafkaJS reports a connect that did not complete in time as a connection error.
-      const reason = message === 'Connection timeout' ? 'timeout' : 'connection';
-      return new BrokerRequestError(target, reason, message, { cause: error });
-    }
-  }
 }

@@ -34,7 +34,7 @@ export class BrokerDirectory {
     if (node === undefined) {
       throw new BrokerRequestError(
         { ...api, nodeId, broker: undefined },
-        'unknown-broker',
+        'unknown_broker',
         'no address known for this broker id (not in the last Metadata answer)',
       );
     }

@@ -66,6 +66,7 @@ import {
   type TopicPartitionTimestamps,
 } from './list-offsets';
 import { splitIntoRounds } from './partition-rounds';
+import { DEFAULT_MAX_REPLY_BYTES, guardReplies } from './reply-guard';
 import {
   METADATA_API,
   decodeMetadataResponse,
@@ -103,6 +104,11 @@ export interface ClusterClientOptions {
   /** KafkaJS socket factory (default: KafkaJS's TCP/TLS factory). */
   readonly socketFactory?: KafkaConfig['socketFactory'];
   /**
+   * Largest reply frame accepted, in bytes (default 100 MiB): a peer announcing more is not
+   * a broker answering our requests, and its connection is closed before the bytes are held.
+   */
+  readonly maxReplyBytes?: number;
+  /**
    * False: the broker sockets do not keep the Node process alive (they are unref'd), for a
    * collector running inside an application that must still exit when its own work is done.
    * Default true.
@@ -130,10 +136,13 @@ const DEFAULT_CLIENT_ID = 'kafka-otel';
 const LOG_NOTHING: logLevel = 0;
 /** Failures worth trying another broker for; other failures would repeat on every broker. */
 const FAILOVER_REASONS: ReadonlySet<RequestFailureReason> = new Set([
+  'connection_refused',
+  'tls',
+  'authentication',
   'connection',
   'timeout',
-  'authentication',
-  'unsupported-version',
+  'malformed_reply',
+  'unsupported_version',
 ]);
 
 /**
@@ -451,7 +460,10 @@ export class ClusterClient {
       internals,
       logger: internals.createLogger(options.logLevel ?? LOG_NOTHING, options.logCreator),
       socketFactory: withProcessLifetime(
-        options.socketFactory ?? internals.defaultSocketFactory(),
+        guardReplies(
+          options.socketFactory ?? internals.defaultSocketFactory(),
+          options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+        ),
         options.keepProcessAlive !== false,
       ),
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,

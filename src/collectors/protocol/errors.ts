@@ -2,26 +2,36 @@ import { errorName } from '../../kafka-names/error-names';
 import type { BrokerVersionRange } from './api-spec';
 
 /**
- * Why a whole request failed (partition- and group-level errors never fail a request):
- * - `connection`: no connection (refused, reset, closed while waiting, TLS failure);
- * - `authentication`: SASL authentication failed;
+ * Why a whole request failed (partition- and group-level errors never fail a request). The
+ * values are the `error.type` of `kafka.collector.scrape.errors`:
+ * - `connection_refused`: nothing listens at the address;
+ * - `tls`: the TLS handshake failed (untrusted or expired certificate, a client certificate the
+ *   broker requires and did not get, a host name that does not match, TLS to a plaintext port);
+ * - `authentication`: SASL authentication failed (wrong credentials or mechanism, a token
+ *   provider that failed);
+ * - `connection`: any other connection failure (reset, closed while waiting, host unknown);
  * - `timeout`: no answer within the request (or connection) timeout;
- * - `unsupported-version`: the broker supports none of the versions we implement;
- * - `error-response`: the broker answered with a top-level error that leaves nothing usable;
+ * - `malformed_reply`: the peer sent bytes no broker sends (a frame too short or too long);
+ * - `unsupported_version`: the broker supports none of the versions we implement;
+ * - `error_response`: the broker answered with a top-level error that leaves nothing usable;
  * - `decode`: the answer does not match the layout of the version asked for;
- * - `unknown-broker`: no address is known for the node id (not in the last Metadata);
- * - `no-broker`: a request for any broker failed on every broker tried;
+ * - `unknown_broker`: no address is known for the node id (not in the last Metadata);
+ * - `no_broker`: a request for any broker failed on every broker tried, for different reasons
+ *   (when every broker failed for the same reason, that reason);
  * - `aborted`: the caller's signal fired (the snapshot deadline) before the answer came.
  */
 export type RequestFailureReason =
-  | 'connection'
+  | 'connection_refused'
+  | 'tls'
   | 'authentication'
+  | 'connection'
   | 'timeout'
-  | 'unsupported-version'
-  | 'error-response'
+  | 'malformed_reply'
+  | 'unsupported_version'
+  | 'error_response'
   | 'decode'
-  | 'unknown-broker'
-  | 'no-broker'
+  | 'unknown_broker'
+  | 'no_broker'
   | 'aborted';
 
 /** Where a failed request went. */
@@ -58,6 +68,8 @@ export class BrokerRequestError extends Error {
   readonly broker: string | undefined;
   /** Why the request failed. */
   readonly reason: RequestFailureReason;
+  /** What went wrong, in the words of whoever saw it, e.g. `self-signed certificate in certificate chain`. */
+  readonly detail: string;
 
   constructor(
     target: RequestTarget,
@@ -71,6 +83,7 @@ export class BrokerRequestError extends Error {
     this.nodeId = target.nodeId;
     this.broker = target.broker;
     this.reason = reason;
+    this.detail = detail;
   }
 }
 
@@ -90,7 +103,7 @@ export class UnsupportedApiError extends BrokerRequestError {
       : 'the broker does not support it';
     super(
       target,
-      'unsupported-version',
+      'unsupported_version',
       `we implement v${implemented.minVersion}-v${implemented.maxVersion}, ${theirs}`,
     );
   }
@@ -112,14 +125,18 @@ export class BrokerErrorResponse extends BrokerRequestError {
     const name = errorName(errorCode);
     super(
       target,
-      'error-response',
+      'error_response',
       `${name} (${errorCode})${errorMessage ? `: ${errorMessage}` : ''}`,
     );
     this.errorName = name;
   }
 }
 
-/** A request that any broker can answer failed on every broker tried; `errors` has each failure. */
+/**
+ * A request that any broker can answer failed on every broker tried; `errors` has each failure.
+ * Its reason is theirs when they all failed alike (every broker refused the certificate: `tls`),
+ * else `no_broker`; the message keeps each broker's own explanation.
+ */
 export class NoBrokerAvailableError extends BrokerRequestError {
   override name = 'NoBrokerAvailableError';
 
@@ -128,10 +145,14 @@ export class NoBrokerAvailableError extends BrokerRequestError {
     /** The failure on each broker tried, in order. */
     readonly errors: readonly BrokerRequestError[],
   ) {
-    const tried = errors.map((error) => `${error.broker ?? '?'}: ${error.reason}`).join(', ');
+    const reasons = new Set(errors.map((error) => error.reason));
+    const [only] = reasons;
+    const tried = errors
+      .map((error) => `${error.broker ?? '?'} ${error.reason}: ${error.detail}`)
+      .join('; ');
     super(
       { ...target, nodeId: undefined, broker: undefined },
-      'no-broker',
+      reasons.size === 1 && only !== undefined ? only : 'no_broker',
       `no broker answered (${errors.length} tried${tried ? `: ${tried}` : ''})`,
       { cause: errors[errors.length - 1] },
     );

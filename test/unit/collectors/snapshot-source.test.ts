@@ -58,7 +58,11 @@ describe('SnapshotSource', () => {
         new Promise<ClusterSnapshot>((resolve) => {
           signal.addEventListener('abort', () => {
             reason = signal.reason;
-            resolve(emptySnapshot(0, 0.05, [{ phase: 'metadata', message: 'deadline' }]));
+            resolve(
+              emptySnapshot(0, 0.05, [
+                { phase: 'metadata', errorType: 'timeout', message: 'deadline' },
+              ]),
+            );
           });
         }),
       { shareForMs: 0, timeoutMs: 50 },

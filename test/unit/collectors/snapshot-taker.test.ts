@@ -113,6 +113,7 @@ describe('takeClusterSnapshot at its deadline', () => {
       const phase = PHASE_OF[held];
       expect(snapshot.errors).toContainEqual({
         phase,
+        errorType: 'timeout',
         message: 'no result before the deadline: test deadline',
       });
       expect(late).toEqual([phase]);
@@ -131,7 +132,11 @@ describe('takeClusterSnapshot at its deadline', () => {
     const { snapshot } = await taking;
     await settle();
     expect(snapshot.errors).toEqual([
-      { phase: 'log_dirs', message: 'no result before the deadline: test deadline' },
+      {
+        phase: 'log_dirs',
+        errorType: 'timeout',
+        message: 'no result before the deadline: test deadline',
+      },
     ]);
     expect(late).toEqual([]);
   });
@@ -140,6 +145,7 @@ describe('takeClusterSnapshot at its deadline', () => {
     const { snapshot, late } = await snapshotWithHeld('offsetFetch');
     const offsetsMissed: ClusterSnapshot['errors'][number] = {
       phase: 'offsets',
+      errorType: 'timeout',
       message: 'no result before the deadline: test deadline',
     };
     expect(snapshot.errors).toContainEqual(offsetsMissed);

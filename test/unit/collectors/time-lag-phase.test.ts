@@ -208,6 +208,7 @@ describe('timeLagPhase', () => {
       {
         phase: 'time_lag',
         broker: 2,
+        errorType: 'decode',
         message: expect.stringMatching(/Cannot decode record batch/),
       },
     ]);

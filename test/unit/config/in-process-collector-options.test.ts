@@ -1,9 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCollectorSettings } from '../../../src/config/in-process-collector-options';
 import { EnvReader } from '../../../src/config/env-reader';
+import {
+  KEY_PASSPHRASE,
+  TOKEN,
+  writeSecurityFiles,
+  type SecurityFiles,
+} from './support/security-files';
 
 function read(env: Record<string, string>) {
   const warnings: string[] = [];
@@ -59,7 +67,7 @@ describe('in-process collector settings from KAFKA_OTEL_COLLECT_*', () => {
     ).toEqual({
       options: undefined,
       warnings: [
-        "KAFKA_OTEL_COLLECT_SASL_MECHANISM='gssapi' is invalid: expected one of plain, scram-sha-256, scram-sha-512; the cluster collector is not started",
+        "KAFKA_OTEL_COLLECT_SASL_MECHANISM='gssapi' is invalid: expected one of plain, scram-sha-256, scram-sha-512, oauthbearer; the cluster collector is not started",
       ],
     });
     expect(
@@ -133,5 +141,125 @@ describe('in-process collector settings from KAFKA_OTEL_COLLECT_*', () => {
       "KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL='5' is invalid: expected a duration such as 500ms, 15s, 1m or 1m30s; using the collector's default",
       "KAFKA_OTEL_COLLECT_MAX_SERIES='lots' is invalid: expected a whole number greater than 0; using the collector's default",
     ]);
+  });
+});
+
+describe('in-process collector: client certificates and OAUTHBEARER', () => {
+  let files: SecurityFiles;
+  beforeAll(() => {
+    files = writeSecurityFiles();
+  });
+  const pem = (file: string) => readFileSync(file, 'utf8');
+  const NOT_STARTED = '; the cluster collector is not started';
+
+  it('reads the client certificate, its encrypted key and the passphrase', () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_TLS_CERT: files.chain,
+      KAFKA_OTEL_COLLECT_TLS_KEY: files.encryptedKey,
+      KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: KEY_PASSPHRASE,
+    });
+    expect(warnings).toEqual([]);
+    expect(options?.ssl).toEqual({
+      cert: pem(files.chain),
+      key: pem(files.encryptedKey),
+      passphrase: KEY_PASSPHRASE,
+    });
+  });
+
+  it('reads the KAFKA_OTEL_TLS_* aliases', () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_TLS_CA: files.ca,
+      KAFKA_OTEL_TLS_CERT: files.cert,
+      KAFKA_OTEL_TLS_KEY: files.legacyEncryptedKey,
+      KAFKA_OTEL_TLS_KEY_PASSWORD: KEY_PASSPHRASE,
+    });
+    expect(warnings).toEqual([]);
+    expect(options?.ssl).toEqual({
+      ca: [pem(files.ca)],
+      cert: pem(files.cert),
+      key: pem(files.legacyEncryptedKey),
+      passphrase: KEY_PASSPHRASE,
+    });
+  });
+
+  it('loads the OAUTHBEARER token provider, an ES module too', async () => {
+    const { options, warnings } = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: files.providers['named.mjs'],
+      KAFKA_OTEL_COLLECT_TLS: 'true',
+    });
+    expect(warnings).toEqual([]);
+    expect(options?.ssl).toBe(true);
+    const sasl = options?.sasl as Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
+    expect(sasl.mechanism).toBe('oauthbearer');
+    expect(await sasl.oauthBearerProvider()).toEqual({ value: TOKEN });
+  });
+
+  it.each([
+    [
+      { KAFKA_OTEL_COLLECT_TLS_CERT: '/nonexistent/c.pem', KAFKA_OTEL_COLLECT_TLS_KEY: 'k.pem' },
+      "cannot read KAFKA_OTEL_COLLECT_TLS_CERT file '/nonexistent/c.pem': no such file",
+    ],
+    [{ KAFKA_OTEL_TLS_KEY: 'k.pem' }, 'KAFKA_OTEL_TLS_KEY needs KAFKA_OTEL_COLLECT_TLS_CERT'],
+    [
+      { KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: KEY_PASSPHRASE },
+      'KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD needs KAFKA_OTEL_COLLECT_TLS_KEY',
+    ],
+    [
+      { KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'oauthbearer' },
+      'KAFKA_OTEL_COLLECT_SASL_MECHANISM=oauthbearer needs KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER',
+    ],
+    [
+      {
+        KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'oauthbearer',
+        KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: 'p.js',
+        KAFKA_OTEL_SASL_PASSWORD: 'sasl-secret',
+      },
+      'KAFKA_OTEL_COLLECT_SASL_MECHANISM=oauthbearer takes no username or password (its token provider authenticates); remove KAFKA_OTEL_SASL_PASSWORD',
+    ],
+    [
+      { KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: 'p.js' },
+      'KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER needs KAFKA_OTEL_COLLECT_SASL_MECHANISM=oauthbearer',
+    ],
+  ])('does not start the collector for %j, with one warning', (env, message) => {
+    expect(read({ KAFKA_OTEL_COLLECT_BROKERS: 'k:1', ...env })).toEqual({
+      options: undefined,
+      warnings: [message + NOT_STARTED],
+    });
+  });
+
+  it('does not start the collector for a key or provider it cannot use, and names no secret', () => {
+    const wrongPassphrase = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_TLS_CERT: files.cert,
+      KAFKA_OTEL_COLLECT_TLS_KEY: files.encryptedKey,
+      KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD: 'wrong passphrase',
+    });
+    expect(wrongPassphrase).toEqual({
+      options: undefined,
+      warnings: [
+        `KAFKA_OTEL_COLLECT_TLS_KEY_PASSWORD does not decrypt KAFKA_OTEL_COLLECT_TLS_KEY file '${files.encryptedKey}'${NOT_STARTED}`,
+      ],
+    });
+    const brokenProvider = read({
+      KAFKA_OTEL_COLLECT_BROKERS: 'k:1',
+      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'oauthbearer',
+      KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: files.providers['throws-on-load.cjs'],
+    });
+    expect(brokenProvider).toEqual({
+      options: undefined,
+      warnings: [
+        `cannot load KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER '${files.providers['throws-on-load.cjs']}': cannot reach the vault${NOT_STARTED}`,
+      ],
+    });
+    const keyContent = pem(files.encryptedKey).split('\n')[1]!;
+    for (const warning of [...wrongPassphrase.warnings, ...brokenProvider.warnings]) {
+      for (const secret of ['wrong passphrase', KEY_PASSPHRASE, keyContent, TOKEN]) {
+        expect(warning).not.toContain(secret);
+      }
+    }
   });
 });

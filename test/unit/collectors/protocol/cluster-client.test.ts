@@ -109,9 +109,13 @@ describe('ClusterClient (against a fake broker)', () => {
     const error = await rejection(kafka.metadata());
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(NoBrokerAvailableError);
-    expect(error).toMatchObject({ apiName: 'Metadata', apiKey: 3, reason: 'no-broker' });
+    // Every broker refused alike: that is the reason of the whole request.
+    expect(error).toMatchObject({ apiName: 'Metadata', apiKey: 3, reason: 'connection_refused' });
     expect((error as NoBrokerAvailableError).errors.map((e) => [e.broker, e.reason])).toEqual(
-      ports.map((port) => [`127.0.0.1:${port}`, 'connection']),
+      ports.map((port) => [`127.0.0.1:${port}`, 'connection_refused']),
+    );
+    expect((error as Error).message).toContain(
+      `127.0.0.1:${ports[0]} connection_refused: connect ECONNREFUSED`,
     );
   });
 
@@ -149,7 +153,7 @@ describe('ClusterClient (against a fake broker)', () => {
       apiName: 'DescribeLogDirs',
       nodeId: 1,
       broker: address(broker),
-      reason: 'unsupported-version',
+      reason: 'unsupported_version',
       implemented: { minVersion: 3, maxVersion: 5 },
       brokerRange: { minVersion: 0, maxVersion: 2 },
     });
@@ -162,7 +166,7 @@ describe('ClusterClient (against a fake broker)', () => {
     await kafka.metadata();
     const error = await rejection(kafka.listGroups(42));
     expect(error).toBeInstanceOf(BrokerRequestError);
-    expect(error).toMatchObject({ apiName: 'ListGroups', nodeId: 42, reason: 'unknown-broker' });
+    expect(error).toMatchObject({ apiName: 'ListGroups', nodeId: 42, reason: 'unknown_broker' });
     expect(broker.apiRequests()).toHaveLength(1);
   });
 

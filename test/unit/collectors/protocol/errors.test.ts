@@ -32,7 +32,7 @@ describe('request errors', () => {
       { minVersion: 0, maxVersion: 2 },
     );
     expect(error).toBeInstanceOf(BrokerRequestError);
-    expect(error).toMatchObject({ name: 'UnsupportedApiError', reason: 'unsupported-version' });
+    expect(error).toMatchObject({ name: 'UnsupportedApiError', reason: 'unsupported_version' });
     expect(error.message).toMatch(/we implement v3-v5, the broker supports v0-v2/);
     const unlisted = new UnsupportedApiError(target, { minVersion: 3, maxVersion: 5 }, undefined);
     expect(unlisted.message).toMatch(/the broker does not support it/);
@@ -42,13 +42,13 @@ describe('request errors', () => {
     const error = new BrokerErrorResponse(target, 31, 'denied');
     expect(error).toMatchObject({
       name: 'BrokerErrorResponse',
-      reason: 'error-response',
+      reason: 'error_response',
       errorCode: 31,
       errorName: 'CLUSTER_AUTHORIZATION_FAILED',
       errorMessage: 'denied',
     });
     expect(error.message).toMatch(
-      /failed \(error-response\): CLUSTER_AUTHORIZATION_FAILED \(31\): denied$/,
+      /failed \(error_response\): CLUSTER_AUTHORIZATION_FAILED \(31\): denied$/,
     );
   });
 
@@ -58,7 +58,7 @@ describe('request errors', () => {
     const error = new NoBrokerAvailableError({ apiName: 'Metadata', apiKey: 3 }, [first, second]);
     expect(error).toMatchObject({
       name: 'NoBrokerAvailableError',
-      reason: 'no-broker',
+      reason: 'no_broker',
       apiName: 'Metadata',
       nodeId: undefined,
       broker: undefined,
@@ -66,7 +66,25 @@ describe('request errors', () => {
     });
     expect(error.errors).toEqual([first, second]);
     expect(error.message).toBe(
-      'Metadata failed (no-broker): no broker answered (2 tried: a:1: connection, b:2: timeout)',
+      'Metadata failed (no_broker): no broker answered (2 tried: a:1 connection: refused; b:2 timeout: slow)',
+    );
+  });
+
+  it('take the reason of every broker tried when they all failed alike', () => {
+    const tls = (broker: string) =>
+      new BrokerRequestError(
+        { ...target, broker },
+        'tls',
+        'self-signed certificate in certificate chain',
+      );
+    const error = new NoBrokerAvailableError({ apiName: 'Metadata', apiKey: 3 }, [
+      tls('a:1'),
+      tls('b:2'),
+    ]);
+    expect(error.reason).toBe('tls');
+    expect(error.message).toBe(
+      'Metadata failed (tls): no broker answered (2 tried: a:1 tls: self-signed certificate in certificate chain; ' +
+        'b:2 tls: self-signed certificate in certificate chain)',
     );
   });
 });

@@ -1,0 +1,72 @@
+import { BrokerRequestError, type RequestFailureReason, type RequestTarget } from './errors';
+import { MALFORMED_REPLY_CODE } from './reply-guard';
+import { ProtocolDecodeError } from './protocol-decode-error';
+
+/** Thrown by a request whose caller's signal fired before the answer came. */
+export class RequestAborted extends Error {
+  constructor() {
+    super('stopped waiting: the snapshot deadline passed');
+  }
+}
+
+/**
+ * Node's codes for a failed TLS handshake: OpenSSL's certificate verification results
+ * (`SELF_SIGNED_CERT_IN_CHAIN`, `CERT_HAS_EXPIRED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, ...), the
+ * alerts and protocol errors OpenSSL raises (`ERR_SSL_...`, e.g. a client certificate the broker
+ * required) and Node's own checks (`ERR_TLS_CERT_ALTNAME_INVALID`).
+ */
+const TLS_CODE =
+  /^(ERR_SSL_|ERR_TLS_|ERR_OSSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)/;
+
+/** What KafkaJS says when the peer closed the socket while a request or SASL step waited. */
+const CLOSED_BY_PEER = new Set(['Closed connection', 'Connection closed by the server']);
+
+/**
+ * Turns whatever a KafkaJS connect or send threw into a `BrokerRequestError` whose reason says
+ * what failed in words an operator acts on (TLS, SASL, refused, timeout, a malformed reply), with
+ * KafkaJS's own explanation kept: "self-signed certificate in certificate chain" is the answer,
+ * "connection failed" is not. `connecting` without `usesTls`: the failure ended a connect
+ * attempt without TLS; a peer that closes it without a word then most likely expects TLS.
+ */
+export function connectionFailure(
+  target: RequestTarget,
+  error: unknown,
+  { usesTls, connecting }: { usesTls: boolean; connecting: boolean },
+): BrokerRequestError {
+  if (error instanceof BrokerRequestError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RequestAborted) return new BrokerRequestError(target, 'aborted', message);
+  const reason = reasonOf(error, message);
+  const detail =
+    reason === 'connection' && CLOSED_BY_PEER.has(message)
+      ? `${message} by the broker${connecting && !usesTls ? ' before it answered (does the listener expect TLS?)' : ''}`
+      : withoutKafkaJsPrefix(message);
+  return new BrokerRequestError(target, reason, detail, { cause: error });
+}
+
+function reasonOf(error: unknown, message: string): RequestFailureReason {
+  if (error instanceof ProtocolDecodeError) return 'decode';
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  if (code === MALFORMED_REPLY_CODE) return 'malformed_reply';
+  if (typeof code === 'string' && TLS_CODE.test(code)) return 'tls';
+  if (code === 'ECONNREFUSED') return 'connection_refused';
+  switch (name) {
+    case 'KafkaJSRequestTimeoutError':
+    case 'KafkaJSLockTimeout':
+      return 'timeout';
+    case 'KafkaJSSASLAuthenticationError':
+      return 'authentication';
+    // KafkaJS's decoders, reading a reply that is not what the request asked for.
+    case 'RangeError':
+    case 'KafkaJSInvalidVarIntError':
+    case 'KafkaJSInvalidLongError':
+      return 'decode';
+  }
+  // KafkaJS reports a connect that did not complete in time as a connection error.
+  return message === 'Connection timeout' ? 'timeout' : 'connection';
+}
+
+/** KafkaJS prefixes socket errors with "Connection error: "; the reason already says as much. */
+function withoutKafkaJsPrefix(message: string): string {
+  return message.startsWith('Connection error: ') ? message.slice(18) : message;
+}
