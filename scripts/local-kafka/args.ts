@@ -9,10 +9,13 @@ Runs a real Apache Kafka (KRaft, jars from Maven Central) on 127.0.0.1 for tests
 Commands:
   start                 Start a cluster (created and formatted on first use), wait until every
                         broker answers, then print KAFKA_BROKERS=host:port[,host:port...]
+                        (and, for a --secure cluster, the KAFKA_SASL_SSL_BROKERS, KAFKA_MTLS_BROKERS,
+                        KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE and
+                        KAFKA_CLIENT_SETTINGS lines)
   start --node N        Start node N of an existing cluster again
   stop                  Stop every node (SIGTERM, SIGKILL after 30 s)
   stop --node N         Stop node N only
-  status                Show each node (up/down, pid, ports) and KAFKA_BROKERS
+  status                Show each node (up/down, pid, ports) and the same lines as start
 
 Options:
   --cluster NAME        Cluster name (default: local); files in .local/kafka/NAME/
@@ -21,6 +24,13 @@ Options:
                         or an alias: 4, 4.x, 3.9, 3.9.x
   --port BASE           Node N listens on BASE+N-1 (broker) and BASE+100+N-1 (controller);
                         default ${DEFAULT_BASE_PORT}
+  --secure              Create the cluster with two more client listeners per node, besides
+                        PLAINTEXT: SASL_SSL on BASE+10+N-1 (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512,
+                        OAUTHBEARER with unsecured JWTs) and SSL requiring a client certificate
+                        (mTLS) on BASE+20+N-1. Certificates (openssl) and users with random
+                        passwords are made once, in .local/kafka/NAME/security/; the passwords
+                        are only in its client-settings.json (mode 0600), never printed.
+                        Default: not secure, or what the existing cluster was created with
   --fresh               Stop the cluster and delete its data first
   --timeout SECONDS     How long start waits for the nodes (default: 120)
   -h, --help            Show this help
@@ -42,6 +52,8 @@ export type Command =
       nodes?: number;
       kafkaVersion?: string;
       basePort?: number;
+      /** True with --secure; undefined leaves an existing cluster as it was created. */
+      secure?: boolean;
       fresh: boolean;
       timeoutMs?: number;
     }
@@ -49,7 +61,8 @@ export type Command =
   | { kind: 'stop'; cluster?: string; node?: number }
   | { kind: 'status'; cluster?: string };
 
-type FlagName = 'cluster' | 'nodes' | 'kafka-version' | 'port' | 'fresh' | 'node' | 'timeout';
+type FlagName =
+  'cluster' | 'nodes' | 'kafka-version' | 'port' | 'secure' | 'fresh' | 'node' | 'timeout';
 
 const VALUE_FLAGS = new Set<FlagName>([
   'cluster',
@@ -59,11 +72,20 @@ const VALUE_FLAGS = new Set<FlagName>([
   'node',
   'timeout',
 ]);
-const BOOLEAN_FLAGS = new Set<FlagName>(['fresh']);
+const BOOLEAN_FLAGS = new Set<FlagName>(['secure', 'fresh']);
 
 /** Which flags each command accepts; anything else is a mistake worth reporting. */
 const ALLOWED: Record<'start' | 'stop' | 'status', ReadonlySet<FlagName>> = {
-  start: new Set(['cluster', 'nodes', 'kafka-version', 'port', 'fresh', 'node', 'timeout']),
+  start: new Set([
+    'cluster',
+    'nodes',
+    'kafka-version',
+    'port',
+    'secure',
+    'fresh',
+    'node',
+    'timeout',
+  ]),
   stop: new Set(['cluster', 'node']),
   status: new Set(['cluster']),
 };
@@ -136,8 +158,8 @@ export function parseArgs(argv: string[]): Command {
   if (command === 'status') return { kind: 'status', cluster };
   if (command === 'stop') return { kind: 'stop', cluster, node };
   if (node !== undefined) {
-    const conflicting = (['nodes', 'kafka-version', 'port', 'fresh'] as const).filter((f) =>
-      flags.has(f),
+    const conflicting = (['nodes', 'kafka-version', 'port', 'secure', 'fresh'] as const).filter(
+      (f) => flags.has(f),
     );
     if (conflicting.length > 0) {
       throw new UsageError(
@@ -165,6 +187,7 @@ export function parseArgs(argv: string[]): Command {
     nodes: nodesText === undefined ? undefined : Number(nodesText),
     kafkaVersion: versionText === undefined ? undefined : resolveKafkaVersion(versionText),
     basePort,
+    secure: flags.has('secure') ? true : undefined,
     fresh: flags.has('fresh'),
     timeoutMs,
   };

@@ -11,6 +11,7 @@ import {
   startCluster,
   startNode,
   stopCluster,
+  type SecuredClusterSettings,
   type StartResult,
 } from './index';
 import { InterruptedError, LocalKafkaError } from './errors';
@@ -18,6 +19,24 @@ import { InterruptedError, LocalKafkaError } from './errors';
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
+
+/**
+ * The non-secret client settings of a secure cluster, one VAR=value line each, after
+ * KAFKA_BROKERS. Usernames and passwords stay in the KAFKA_CLIENT_SETTINGS file: stdout ends up
+ * in CI logs and terminals' scrollback.
+ */
+function printSecurity(security: SecuredClusterSettings | undefined): void {
+  if (!security) return;
+  const lines = [
+    `KAFKA_SASL_SSL_BROKERS=${security.saslSslBrokers.join(',')}`,
+    `KAFKA_MTLS_BROKERS=${security.mtlsBrokers.join(',')}`,
+    `KAFKA_TLS_CA_FILE=${security.caFile}`,
+    `KAFKA_TLS_CERT_FILE=${security.clientCertFile}`,
+    `KAFKA_TLS_KEY_FILE=${security.clientKeyFile}`,
+    `KAFKA_CLIENT_SETTINGS=${security.settingsFile}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 
 function printStarted(result: StartResult): void {
   const seconds = (result.elapsedMs / 1000).toFixed(1);
@@ -28,6 +47,7 @@ function printStarted(result: StartResult): void {
           `Stop it with: npm run kafka -- stop${result.cluster === DEFAULT_CLUSTER ? '' : ` --cluster ${result.cluster}`}`,
   );
   process.stdout.write(`KAFKA_BROKERS=${result.brokers.join(',')}\n`);
+  printSecurity(result.security);
 }
 
 async function run(command: Command, signal: AbortSignal): Promise<number> {
@@ -61,15 +81,23 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
         return 3;
       }
       const lines = [
-        `Cluster '${status.cluster}': Kafka ${status.kafkaVersion}, cluster id ${status.clusterId}, ${status.nodes.length} node(s), files in ${status.dir}`,
+        `Cluster '${status.cluster}': Kafka ${status.kafkaVersion}${status.secure ? ', secure' : ''}, cluster id ${status.clusterId}, ${status.nodes.length} node(s), files in ${status.dir}`,
         ...status.nodes.map(
           (n) =>
-            `  node ${n.nodeId}  ${n.up ? 'up  ' : 'down'}  pid ${String(n.pid ?? '-').padEnd(7)}  broker ${n.address}  controller 127.0.0.1:${n.controllerPort}`,
+            `  node ${n.nodeId}  ${n.up ? 'up  ' : 'down'}  pid ${String(n.pid ?? '-').padEnd(7)}  broker ${n.address}  controller 127.0.0.1:${n.controllerPort}` +
+            (n.saslSslAddress ? `  sasl_ssl ${n.saslSslAddress}  mtls ${n.mtlsAddress ?? ''}` : ''),
         ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-      if (status.brokers.length > 0)
+      if (status.brokers.length > 0) {
         process.stdout.write(`KAFKA_BROKERS=${status.brokers.join(',')}\n`);
+        printSecurity(status.security);
+      }
+      if (status.secure && !status.security) {
+        log(
+          `The client settings of '${status.cluster}' (security/client-settings.json) are missing or unreadable; recreate the cluster with --fresh.`,
+        );
+      }
       return status.brokers.length === status.nodes.length ? 0 : 3;
     }
   }

@@ -1,4 +1,5 @@
 import { newClusterId } from './cluster-id';
+import { requireClusterSecurity, type SecuredClusterSettings } from './cluster-security';
 import {
   allNodes,
   checkNodeId,
@@ -29,6 +30,11 @@ export interface StartClusterOptions extends CommonOptions {
   kafkaVersion?: string;
   /** Broker port of node 1; node N uses BASE+N-1 and BASE+100+N-1 (default 19092). */
   basePort?: number;
+  /**
+   * Create the cluster with SASL_SSL (BASE+10+N-1) and mTLS (BASE+20+N-1) listeners besides
+   * PLAINTEXT (default false, or what the existing cluster was created with).
+   */
+  secure?: boolean;
   /** Stop the cluster if running and delete its data before starting. */
   fresh?: boolean;
   /** How long to wait for the nodes to answer after they are launched (default 120 s). */
@@ -54,6 +60,8 @@ export interface StartResult {
   alreadyRunning: boolean;
   dir: string;
   elapsedMs: number;
+  /** How clients reach a secure cluster's SASL_SSL and mTLS listeners (with the passwords). */
+  security?: SecuredClusterSettings;
 }
 
 function result(
@@ -61,6 +69,7 @@ function result(
   running: NodeInfo[],
   startedNodes: number[],
   startedAt: number,
+  security: SecuredClusterSettings | undefined,
 ): StartResult {
   return {
     cluster: state.cluster,
@@ -71,6 +80,7 @@ function result(
     alreadyRunning: startedNodes.length === 0,
     dir: clusterDir(state.cluster),
     elapsedMs: Date.now() - startedAt,
+    ...(security ? { security } : {}),
   };
 }
 
@@ -89,14 +99,24 @@ async function confirmRunning(
     timeoutMs / 1000,
     signal,
   );
-  return result(state, running, [], startedAt);
+  const security = state.secure ? requireClusterSecurity(state) : undefined;
+  return result(state, running, [], startedAt, security);
 }
 
-/** Formatted data only fits the node count and Kafka version that wrote it. */
-function checkCompatible(
+/** What a start asks for that existing data must match (undefined: whatever the cluster has). */
+export interface RequestedShape {
+  nodes?: number;
+  kafkaVersion?: string;
+  secure?: boolean;
+}
+
+/**
+ * Formatted data only fits the node count and Kafka version that wrote it, and only a cluster
+ * created secure has the SCRAM users and certificates the secured listeners need.
+ */
+export function checkCompatible(
   state: ClusterState,
-  nodes: number | undefined,
-  kafkaVersion: string | undefined,
+  { nodes, kafkaVersion, secure }: RequestedShape,
 ): void {
   const mismatch: string[] = [];
   if (nodes !== undefined && nodes !== state.nodeCount) {
@@ -104,6 +124,13 @@ function checkCompatible(
   }
   if (kafkaVersion !== undefined && kafkaVersion !== state.kafkaVersion) {
     mismatch.push(`holds Kafka ${state.kafkaVersion} data, not ${kafkaVersion}`);
+  }
+  if (secure !== undefined && secure !== state.secure) {
+    mismatch.push(
+      state.secure
+        ? 'was created --secure (SASL_SSL and mTLS listeners), not as a plain cluster'
+        : 'was created without --secure (no SASL_SSL or mTLS listeners, users or certificates)',
+    );
   }
   if (mismatch.length > 0) {
     throw new LocalKafkaError(
@@ -146,13 +173,14 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<S
         clusterId: newClusterId(),
         nodeCount: options.nodes ?? 1,
         basePort: options.basePort ?? DEFAULT_BASE_PORT,
+        secure: options.secure ?? false,
         createdAt: new Date().toISOString(),
       };
       const nodeIds = Array.from({ length: state.nodeCount }, (_, i) => i + 1);
-      const { running } = await launchNodes({ ...common, state, nodeIds, isNew: true });
-      return result(state, running, nodeIds, startedAt);
+      const { running, security } = await launchNodes({ ...common, state, nodeIds, isNew: true });
+      return result(state, running, nodeIds, startedAt, security);
     }
-    checkCompatible(state, options.nodes, kafkaVersion);
+    checkCompatible(state, { nodes: options.nodes, kafkaVersion, secure: options.secure });
     const down = allNodes(state).filter((n) => n.pid === undefined);
     if (options.basePort !== undefined && options.basePort !== state.basePort) {
       if (down.length < state.nodeCount) {
@@ -166,8 +194,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<S
       return confirmRunning(state, common.timeoutMs, startedAt, common.signal);
     }
     const nodeIds = down.map((n) => n.nodeId);
-    const { running } = await launchNodes({ ...common, state, nodeIds, isNew: false });
-    return result(state, running, nodeIds, startedAt);
+    const { running, security } = await launchNodes({ ...common, state, nodeIds, isNew: false });
+    return result(state, running, nodeIds, startedAt, security);
   });
 }
 
@@ -182,7 +210,7 @@ export async function startNode(options: StartNodeOptions): Promise<StartResult>
     if (nodeInfo(state, options.node).pid !== undefined) {
       return confirmRunning(state, timeoutMs, startedAt, options.signal);
     }
-    const { running } = await launchNodes({
+    const { running, security } = await launchNodes({
       state,
       nodeIds: [options.node],
       isNew: false,
@@ -191,6 +219,6 @@ export async function startNode(options: StartNodeOptions): Promise<StartResult>
       log: options.log ?? (() => undefined),
       env: options.env ?? process.env,
     });
-    return result(state, running, [options.node], startedAt);
+    return result(state, running, [options.node], startedAt, security);
   });
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LocalKafkaError, UsageError } from './errors';
 import { loggingSetupFor } from './kafka-versions';
 import { CLUSTERS_ROOT, clusterDir, nodePaths, type NodePaths } from './paths';
-import { brokerAddress, nodePorts, type NodePorts } from './ports';
+import { boundPorts, brokerAddress, nodePorts, type NodePorts } from './ports';
 import { runningNodePid } from './process-control';
 
 export const DEFAULT_CLUSTER = 'local';
@@ -32,7 +32,8 @@ export function validateClusterName(name: string): string {
 
 /**
  * What a cluster was created with, saved in `.local/kafka/<cluster>/state.json` once its storage
- * is formatted. Later starts reuse it: the data only fits this node count and Kafka version.
+ * is formatted. Later starts reuse it: the data only fits this node count and Kafka version, and
+ * a secure cluster's SCRAM users and certificates were made for it.
  */
 export interface ClusterState {
   cluster: string;
@@ -40,6 +41,8 @@ export interface ClusterState {
   clusterId: string;
   nodeCount: number;
   basePort: number;
+  /** SASL_SSL and mTLS listeners besides PLAINTEXT (absent in files written before it existed). */
+  secure: boolean;
   createdAt: string;
 }
 
@@ -57,7 +60,8 @@ export function readState(cluster: string): ClusterState | undefined {
     return undefined;
   }
   try {
-    return JSON.parse(text) as ClusterState;
+    const state = JSON.parse(text) as Omit<ClusterState, 'secure'> & { secure?: boolean };
+    return { ...state, secure: state.secure ?? false };
   } catch {
     throw new LocalKafkaError(
       `${statePath(cluster)} is not valid JSON; recreate the cluster with --fresh.`,
@@ -131,7 +135,7 @@ export function localClusterOwningPort(port: number): string | undefined {
     const state = readState(cluster);
     if (!state) continue;
     const owner = allNodes(state).find(
-      (n) => n.pid !== undefined && (n.brokerPort === port || n.controllerPort === port),
+      (n) => n.pid !== undefined && boundPorts(n, state.secure).some(([, p]) => p === port),
     );
     if (owner) {
       return `node ${owner.nodeId} of the local Kafka cluster '${cluster}' (pid ${owner.pid}); stop it with \`npm run kafka -- stop --cluster ${cluster}\``;

@@ -5,7 +5,9 @@ import {
   validateClusterName,
   type CommonOptions,
 } from './cluster-state';
+import { readClusterSecurity, type SecuredClusterSettings } from './cluster-security';
 import { clusterDir } from './paths';
+import { HOST } from './ports';
 
 export interface NodeStatus {
   nodeId: number;
@@ -15,6 +17,9 @@ export interface NodeStatus {
   address: string;
   brokerPort: number;
   controllerPort: number;
+  /** host:port of the SASL_SSL and mTLS listeners, on a secure cluster only. */
+  saslSslAddress?: string;
+  mtlsAddress?: string;
   logPath: string;
 }
 
@@ -27,6 +32,13 @@ export interface ClusterStatus {
   nodes: NodeStatus[];
   /** Addresses of the nodes that are up. */
   brokers: string[];
+  /** Created with --secure (SASL_SSL and mTLS listeners besides PLAINTEXT). */
+  secure: boolean;
+  /**
+   * How clients reach the secured listeners (every node, up or not), with the passwords; absent
+   * on a plain cluster, or when a secure cluster's client-settings.json is missing or unreadable.
+   */
+  security?: SecuredClusterSettings;
 }
 
 /** The state of a cluster and each node, or undefined when no such cluster was created. */
@@ -40,8 +52,12 @@ export function clusterStatus(options: CommonOptions = {}): ClusterStatus | unde
     address: n.address,
     brokerPort: n.brokerPort,
     controllerPort: n.controllerPort,
+    ...(state.secure
+      ? { saslSslAddress: `${HOST}:${n.saslSslPort}`, mtlsAddress: `${HOST}:${n.mtlsPort}` }
+      : {}),
     logPath: n.logPath,
   }));
+  const security = state.secure ? readClusterSecurity(state) : undefined;
   return {
     cluster: state.cluster,
     kafkaVersion: state.kafkaVersion,
@@ -50,5 +66,7 @@ export function clusterStatus(options: CommonOptions = {}): ClusterStatus | unde
     dir: clusterDir(state.cluster),
     nodes,
     brokers: nodes.filter((n) => n.up).map((n) => n.address),
+    secure: state.secure,
+    ...(security ? { security } : {}),
   };
 }

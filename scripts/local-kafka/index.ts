@@ -10,6 +10,7 @@ export {
   type StartNodeOptions,
   type StartResult,
 } from './cluster-start';
+export { type SecuredClusterSettings, type UserCredentials } from './cluster-security';
 export { DEFAULT_CLUSTER, type CommonOptions } from './cluster-state';
 export { clusterStatus, type ClusterStatus, type NodeStatus } from './cluster-status';
 export { DEFAULT_STOP_GRACE_MS, stopCluster, stopNode, type StopOptions } from './cluster-stop';
@@ -17,3 +18,4 @@ export { LocalKafkaError } from './errors';
 export { DEFAULT_KAFKA_VERSION, KAFKA_3_9_VERSION } from './kafka-versions';
 export { DEFAULT_BASE_PORT } from './ports';
 export { describeBrokerIds } from './readiness';
+export { unsecuredJwt } from './unsecured-jwt';

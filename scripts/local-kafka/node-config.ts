@@ -1,11 +1,30 @@
-import { HOST, clusterPorts, nodePorts } from './ports';
+import { HOST, clusterPorts, nodePorts, type NodePorts } from './ports';
 import type { LoggingSetup } from './kafka-versions';
+
+/** Listener names of a secure cluster's client listeners (Kafka upper-cases them anyway). */
+export const SASL_SSL_LISTENER = 'SASL_SSL';
+export const MTLS_LISTENER = 'MTLS';
+
+/** SASL mechanisms a secure cluster's SASL_SSL listener accepts. */
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
+
+/** What a broker of a secure cluster needs besides its ports. */
+export interface ListenerSecurity {
+  /** PEM: the broker's PKCS#8 key followed by its certificate chain. */
+  keystoreFile: string;
+  /** PEM: the CA whose certificates the brokers present and the mTLS listener accepts. */
+  truststoreFile: string;
+  /** Users the PLAIN mechanism knows (PLAIN's users live in the listener's JAAS config). */
+  plainUsers: Array<{ username: string; password: string }>;
+}
 
 export interface NodeConfigInput {
   nodeId: number;
   nodeCount: number;
   basePort: number;
   dataDir: string;
+  /** Present for a secure cluster: adds the SASL_SSL and mTLS listeners. */
+  security?: ListenerSecurity;
 }
 
 /**
@@ -13,8 +32,9 @@ export interface NodeConfigInput {
  * can look keys up and the file keeps a stable, diff-friendly order.
  */
 export function serverProperties(input: NodeConfigInput): Array<[string, string]> {
-  const { nodeId, nodeCount, basePort, dataDir } = input;
+  const { nodeId, nodeCount, basePort, dataDir, security } = input;
   const ports = nodePorts(basePort, nodeId);
+  const secured = security ? securedListeners(ports) : undefined;
   const voters = clusterPorts(basePort, nodeCount)
     .map((n) => `${n.nodeId}@${HOST}:${n.controllerPort}`)
     .join(',');
@@ -30,10 +50,16 @@ export function serverProperties(input: NodeConfigInput): Array<[string, string]
     ['controller.listener.names', 'CONTROLLER'],
     [
       'listeners',
-      `PLAINTEXT://${HOST}:${ports.brokerPort},CONTROLLER://${HOST}:${ports.controllerPort}`,
+      `PLAINTEXT://${HOST}:${ports.brokerPort},CONTROLLER://${HOST}:${ports.controllerPort}${secured?.listeners ?? ''}`,
     ],
-    ['advertised.listeners', `PLAINTEXT://${HOST}:${ports.brokerPort}`],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    // Every client listener is advertised: Metadata names the brokers on the listener it was
+    // asked on, so a client that bootstrapped over SASL_SSL stays on SASL_SSL.
+    ['advertised.listeners', `PLAINTEXT://${HOST}:${ports.brokerPort}${secured?.listeners ?? ''}`],
+    [
+      'listener.security.protocol.map',
+      `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secured?.protocols ?? ''}`,
+    ],
+    // Brokers and controllers keep talking PLAINTEXT: only the client side is under test.
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['log.dirs', dataDir],
     ['num.partitions', '1'],
@@ -46,6 +72,55 @@ export function serverProperties(input: NodeConfigInput): Array<[string, string]
     ['auto.create.topics.enable', 'true'],
     // Tests join consumer groups constantly; the default 3 s delay only slows them down.
     ['group.initial.rebalance.delay.ms', '0'],
+    ...(security ? securityProperties(security) : []),
+  ];
+}
+
+/** The secure cluster's extra listeners, as suffixes of `listeners` and the protocol map. */
+function securedListeners(ports: NodePorts): { listeners: string; protocols: string } {
+  return {
+    listeners:
+      `,${SASL_SSL_LISTENER}://${HOST}:${ports.saslSslPort}` +
+      `,${MTLS_LISTENER}://${HOST}:${ports.mtlsPort}`,
+    protocols: `,${SASL_SSL_LISTENER}:SASL_SSL,${MTLS_LISTENER}:SSL`,
+  };
+}
+
+/**
+ * TLS and SASL settings of the secured listeners. Key and trust stores are PEM files (Kafka 2.7+),
+ * so no JKS and no store passwords; the key is unencrypted PKCS#8, hence no ssl.key.password.
+ * SCRAM users are not here: they live in the cluster metadata, added when the storage is
+ * formatted. OAUTHBEARER has no server callback handler configured, so Kafka uses its unsecured
+ * JWT validator (alg "none" tokens; see unsecured-jwt.ts).
+ */
+function securityProperties(security: ListenerSecurity): Array<[string, string]> {
+  const sasl = `listener.name.${SASL_SSL_LISTENER.toLowerCase()}`;
+  const plainUsers = security.plainUsers.map((u) => `user_${u.username}="${u.password}"`).join(' ');
+  return [
+    // Shared by both TLS listeners: one broker certificate, one trusted CA.
+    ['ssl.keystore.type', 'PEM'],
+    ['ssl.keystore.location', security.keystoreFile],
+    ['ssl.truststore.type', 'PEM'],
+    ['ssl.truststore.location', security.truststoreFile],
+    // Only the mTLS listener asks for a client certificate; SASL_SSL authenticates with SASL.
+    [`listener.name.${MTLS_LISTENER.toLowerCase()}.ssl.client.auth`, 'required'],
+    [`${sasl}.sasl.enabled.mechanisms`, SASL_MECHANISMS.join(',')],
+    [
+      `${sasl}.plain.sasl.jaas.config`,
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    ],
+    [
+      `${sasl}.scram-sha-256.sasl.jaas.config`,
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    ],
+    [
+      `${sasl}.scram-sha-512.sasl.jaas.config`,
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    ],
+    [
+      `${sasl}.oauthbearer.sasl.jaas.config`,
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    ],
   ];
 }
 

@@ -9,33 +9,52 @@ import {
   type Log,
   type NodeInfo,
 } from './cluster-state';
+import { writePrivate } from './certificates';
+import {
+  createClusterSecurity,
+  listenerSecurity,
+  requireClusterSecurity,
+  scramCredentials,
+  type SecuredClusterSettings,
+} from './cluster-security';
 import { requireJava } from './java-check';
 import { heapMegabytes, kafkaJvmArgs } from './jvm-options';
 import { fileSize } from './log-file';
 import { ensureKafkaLibs, type KafkaLibs } from './maven-resolve';
-import { renderLogConfig, renderProperties, serverProperties } from './node-config';
+import {
+  renderLogConfig,
+  renderProperties,
+  serverProperties,
+  type ListenerSecurity,
+} from './node-config';
 import { clusterDir } from './paths';
 import { assertPortsFree, HOST } from './ports';
 import { spawnDetachedJvm, stopNodeProcess } from './process-control';
 import { waitForBrokers, waitForStartedLine, type StartingNode } from './readiness';
-import { formatStorage } from './storage-format';
+import { formatStorage, type ScramCredential } from './storage-format';
 
 /** Configs are rewritten on every start, so changes to the rendering apply to existing clusters. */
-function writeNodeFiles(state: ClusterState, node: NodeInfo, libs: KafkaLibs): void {
+function writeNodeFiles(
+  state: ClusterState,
+  node: NodeInfo,
+  libs: KafkaLibs,
+  security: ListenerSecurity | undefined,
+): void {
   fs.mkdirSync(node.dataDir, { recursive: true });
   const props = serverProperties({
     nodeId: node.nodeId,
     nodeCount: state.nodeCount,
     basePort: state.basePort,
     dataDir: node.dataDir,
+    security,
   });
-  fs.writeFileSync(
-    node.propertiesPath,
-    renderProperties(
-      props,
-      `Kafka ${state.kafkaVersion} node ${node.nodeId} of local cluster '${state.cluster}', written by scripts/local-kafka on every start.`,
-    ),
+  const text = renderProperties(
+    props,
+    `Kafka ${state.kafkaVersion} node ${node.nodeId} of local cluster '${state.cluster}', written by scripts/local-kafka on every start.`,
   );
+  // A secure node's properties hold the PLAIN users' passwords (in the listener's JAAS config).
+  if (security) writePrivate(node.propertiesPath, text);
+  else fs.writeFileSync(node.propertiesPath, text);
   fs.writeFileSync(node.logConfigPath, renderLogConfig(libs.logging.kind));
 }
 
@@ -53,6 +72,8 @@ export interface LaunchInput {
 export interface LaunchOutcome {
   /** Every node running once the launched ones answer (node order). */
   running: NodeInfo[];
+  /** A secure cluster's client settings (users, certificates, secured addresses). */
+  security: SecuredClusterSettings | undefined;
 }
 
 async function formatNew(
@@ -61,23 +82,54 @@ async function formatNew(
   java: string,
   libs: KafkaLibs,
   log: Log,
+  scram: ScramCredential[],
 ): Promise<void> {
   log(
     `Formatting KRaft storage of ${nodes.length} node(s) (Kafka ${state.kafkaVersion}, cluster id ${state.clusterId})...`,
   );
-  try {
-    await Promise.all(
-      nodes.map((n) =>
-        formatStorage(
-          java,
-          { libsDir: libs.dir, logging: libs.logging, logConfigPath: n.logConfigPath },
-          state.clusterId,
-          n.propertiesPath,
-        ),
+  await Promise.all(
+    nodes.map((n) =>
+      formatStorage(
+        java,
+        { libsDir: libs.dir, logging: libs.logging, logConfigPath: n.logConfigPath },
+        state.clusterId,
+        n.propertiesPath,
+        scram,
       ),
-    );
-  } catch (error) {
+    ),
+  );
+}
+
+/**
+ * Writes the node configs and, for a new cluster, makes its certificates and users (when secure)
+ * and formats its storage. A new cluster that fails here is deleted: half-made data is useless.
+ */
+async function prepareNodes(
+  input: LaunchInput,
+  nodes: NodeInfo[],
+  java: string,
+  libs: KafkaLibs,
+): Promise<SecuredClusterSettings | undefined> {
+  const { state, isNew, log, env } = input;
+  if (isNew) {
     fs.rmSync(clusterDir(state.cluster), { recursive: true, force: true });
+    fs.mkdirSync(clusterDir(state.cluster), { recursive: true });
+  }
+  try {
+    let security: SecuredClusterSettings | undefined;
+    if (state.secure) {
+      if (isNew) log('Creating certificates and users for the SASL_SSL and mTLS listeners...');
+      security = isNew ? await createClusterSecurity(state, env) : requireClusterSecurity(state);
+    }
+    for (const node of nodes) {
+      writeNodeFiles(state, node, libs, security && listenerSecurity(security));
+    }
+    if (isNew) {
+      await formatNew(state, nodes, java, libs, log, security ? scramCredentials(security) : []);
+    }
+    return security;
+  } catch (error) {
+    if (isNew) fs.rmSync(clusterDir(state.cluster), { recursive: true, force: true });
     throw error;
   }
 }
@@ -87,19 +139,14 @@ async function formatNew(
  * waits until they answer. Any failure kills every JVM this call launched: no orphans.
  */
 export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
-  const { state, isNew, log, env } = input;
+  const { state, log, env } = input;
   // The usual reasons a start fails are checked first, before anything is written.
   const java = await requireJava(env);
   const libs = await ensureKafkaLibs(state.kafkaVersion, log, env);
   const nodes = input.nodeIds.map((id) => nodeInfo(state, id));
-  await assertPortsFree(nodes, localClusterOwningPort);
+  await assertPortsFree(nodes, { secure: state.secure, ownerOf: localClusterOwningPort });
 
-  if (isNew) {
-    fs.rmSync(clusterDir(state.cluster), { recursive: true, force: true });
-    fs.mkdirSync(clusterDir(state.cluster), { recursive: true });
-  }
-  for (const node of nodes) writeNodeFiles(state, node, libs);
-  if (isNew) await formatNew(state, nodes, java.path, libs, log);
+  const security = await prepareNodes(input, nodes, java.path, libs);
   // Saved after formatting: a state file means "this data is usable"; it also records a new port.
   writeState(state);
 
@@ -110,8 +157,11 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
   const started: Array<StartingNode & { node: NodeInfo }> = [];
   try {
     for (const node of nodes) {
+      const secured = state.secure
+        ? `, SASL_SSL ${HOST}:${node.saslSslPort}, mTLS ${HOST}:${node.mtlsPort}`
+        : '';
       log(
-        `Starting node ${node.nodeId}: broker ${node.address}, controller ${HOST}:${node.controllerPort}, log ${path.relative(process.cwd(), node.logPath)}`,
+        `Starting node ${node.nodeId}: broker ${node.address}${secured}, controller ${HOST}:${node.controllerPort}, log ${path.relative(process.cwd(), node.logPath)}`,
       );
       const logOffset = fileSize(node.logPath);
       const pid = spawnDetachedJvm({
@@ -141,7 +191,7 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
       timeoutSeconds,
       signal,
     );
-    return { running };
+    return { running, security };
   } catch (error) {
     // Let the other nodes' waits end, then kill what this call started (no grace: it failed).
     stopWaiting.abort();

@@ -33,6 +33,15 @@ export function clusterLockPath(cluster: string): string {
   return path.join(CLUSTERS_ROOT, `${cluster}.lock`);
 }
 
+/**
+ * Certificates, keys and client settings of a secure cluster: made once when the cluster is
+ * created, kept across restarts (the SCRAM credentials in its metadata match them), deleted by
+ * `--fresh` with the rest of the folder.
+ */
+export function securityDir(cluster: string): string {
+  return path.join(clusterDir(cluster), 'security');
+}
+
 /** The files of one node; everything the JVM reads or writes lives in its own folder. */
 export interface NodePaths {
   dir: string;

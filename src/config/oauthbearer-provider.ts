@@ -18,8 +18,8 @@ import { InvalidValue } from './value-parsers';
 export type OauthBearerProvider = () => Promise<OauthbearerProviderResponse>;
 
 /**
- * Loads the provider module at `file` (relative paths from `cwd`) and returns its function,
- * guarded so that a failing provider surfaces as a SASL authentication failure. `label` names
+ * Loads the provider module at `file` (relative paths from `cwd`) and returns its function (the
+ * cluster client makes a failing provider an authentication failure). `label` names
  * the setting in messages. Throws {@link InvalidValue} when the module is missing, fails to
  * load, or exports no function as default or as `oauthBearerProvider`.
  */
@@ -48,7 +48,7 @@ export function loadOauthBearerProvider(
       `${label} '${file}' exports no function as default or as oauthBearerProvider`,
     );
   }
-  return guarded(provider);
+  return async () => (await provider()) as OauthbearerProviderResponse;
 }
 
 /** Why `require` failed, in one line: a module's own error keeps its first line only. */
@@ -78,41 +78,4 @@ function providerOf(exported: unknown): ((...args: never[]) => unknown) | undefi
   }
   candidates.push(exported);
   return candidates.find((c): c is (...args: never[]) => unknown => typeof c === 'function');
-}
-
-/**
- * KafkaJS awaits the provider and reads `.value` unchecked: a rejection would come out as
- * whatever the provider threw and a result without a value as a TypeError, neither saying that
- * authentication failed. Both become KafkaJS's SASL authentication error, with the provider's
- * message; the token itself is never part of one.
- */
-function guarded(provider: (...args: never[]) => unknown): OauthBearerProvider {
-  return async () => {
-    let token: unknown;
-    try {
-      token = await provider();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw saslAuthenticationError(`the token provider failed: ${message}`);
-    }
-    const value = (token as { value?: unknown } | null | undefined)?.value;
-    if (typeof value !== 'string' || value === '') {
-      throw saslAuthenticationError(
-        'the token provider returned no token (expected an object with a string value)',
-      );
-    }
-    return token as OauthbearerProviderResponse;
-  };
-}
-
-/**
- * KafkaJS's own error class, so that the collector reports an authentication failure. Required
- * when a provider fails, never at startup: KafkaJS must load after the instrumentations in
- * `register`, and this module loads before them.
- */
-function saslAuthenticationError(message: string): Error {
-  const kafkajs = createRequire(__filename)('kafkajs') as {
-    KafkaJSSASLAuthenticationError: new (message: string) => Error;
-  };
-  return new kafkajs.KafkaJSSASLAuthenticationError(`SASL OAUTHBEARER: ${message}`);
 }

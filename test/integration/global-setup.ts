@@ -2,7 +2,8 @@
  * Global setup of the `integration` project: one real single-node Kafka for every test file.
  * KAFKA_BROKERS set in the environment wins (a cluster someone already runs); otherwise the
  * local cluster `test` on base port 29092 is started, or reused when already running, and
- * stopped at the end only if this run started it.
+ * stopped at the end only if this run started it. That cluster is --secure (SASL_SSL on 29102,
+ * mTLS on 29112 besides PLAINTEXT on 29092), so tests can reach Kafka through every listener.
  */
 import type { TestProject } from 'vitest/node';
 import {
@@ -18,22 +19,23 @@ const CLUSTER = 'test';
 const BASE_PORT = 29092;
 
 /** The launcher cluster that serves exactly these brokers, so launcher tests can inspect it. */
-function localClusterServing(brokers: string[]): string | null {
-  const match = listLocalClusters()
+function localClusterServing(brokers: string[]): ClusterStatus | undefined {
+  return listLocalClusters()
     .map((name) => clusterStatus({ cluster: name }))
     .find(
       (s): s is ClusterStatus =>
         s !== undefined && brokers.every((b) => s.nodes.some((n) => n.address === b)),
     );
-  return match?.cluster ?? null;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external) {
     const brokers = external.split(',').map((b) => b.trim());
+    const serving = localClusterServing(brokers);
     project.provide('kafkaBrokers', brokers);
-    project.provide('localKafkaCluster', localClusterServing(brokers));
+    project.provide('localKafkaCluster', serving?.cluster ?? null);
+    project.provide('kafkaSecurity', serving?.security ?? null);
     return () => Promise.resolve();
   }
 
@@ -41,11 +43,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // gets its own cluster name because formatted data only fits the version that wrote it.
   const version = process.env.KAFKA_OTEL_KAFKA_VERSION?.trim() || undefined;
   const cluster = version ? `${CLUSTER}-kafka-${version}` : CLUSTER;
+  // A cluster made before the suite needed the secured listeners is recreated once (its data is
+  // only test topics); a secure one is reused as usual.
+  const existing = clusterStatus({ cluster });
+  const fresh = existing !== undefined && !existing.secure;
+  if (fresh) console.log(`[local-kafka] Recreating '${cluster}' with --secure listeners.`);
   const result = await startCluster({
     cluster,
     nodes: 1,
     basePort: BASE_PORT,
     kafkaVersion: version,
+    secure: true,
+    fresh,
     log: (line) => console.log(`[local-kafka] ${line}`),
   });
   console.log(
@@ -55,6 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.KAFKA_BROKERS = result.brokers.join(',');
   project.provide('kafkaBrokers', result.brokers);
   project.provide('localKafkaCluster', cluster);
+  project.provide('kafkaSecurity', result.security ?? null);
 
   return async () => {
     delete process.env.KAFKA_BROKERS;

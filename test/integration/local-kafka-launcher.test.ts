@@ -15,6 +15,7 @@ import { freeBasePort, occupyPort } from '../support/ports';
 
 const brokers = inject('kafkaBrokers');
 const suiteCluster = inject('localKafkaCluster');
+const suiteSecurity = inject('kafkaSecurity');
 
 function suiteClusterName(): string {
   if (suiteCluster === null) {
@@ -55,13 +56,25 @@ describe('npm run kafka -- status / start on the running suite cluster', () => {
     expect(result.code).toBe(0);
     const [first] = brokers;
     const port = Number(first?.split(':')[1]);
+    // A --secure cluster (the suite's own, see global-setup.ts) also lists its secured ports.
+    const secured = suiteSecurity
+      ? `  sasl_ssl 127\\.0\\.0\\.1:${port + 10}  mtls 127\\.0\\.0\\.1:${port + 20}`
+      : '';
     expect(result.stdout).toMatch(
       new RegExp(
-        `^  node 1  up    pid \\d+ +broker 127\\.0\\.0\\.1:${port}  controller 127\\.0\\.0\\.1:${port + 100}$`,
+        `^  node 1  up    pid \\d+ +broker 127\\.0\\.0\\.1:${port}  controller 127\\.0\\.0\\.1:${port + 100}${secured}$`,
         'm',
       ),
     );
-    expect(result.stdout.split('\n')).toContain(`KAFKA_BROKERS=${brokers.join(',')}`);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`KAFKA_BROKERS=${brokers.join(',')}`);
+    if (suiteSecurity) {
+      expect(lines).toContain(`KAFKA_SASL_SSL_BROKERS=${suiteSecurity.saslSslBrokers.join(',')}`);
+      expect(lines).toContain(`KAFKA_CLIENT_SETTINGS=${suiteSecurity.settingsFile}`);
+      expect(result.stdout).not.toContain(suiteSecurity.plain.password);
+    } else {
+      expect(result.stdout).not.toContain('KAFKA_SASL_SSL_BROKERS=');
+    }
   });
 
   it('start of the running cluster only confirms it and prints the brokers again', async () => {

@@ -25,13 +25,15 @@ async function isFree(port: number): Promise<boolean> {
 }
 
 /**
- * A base port whose broker (BASE) and controller (BASE+100) ports are both free right now,
- * for one-node launcher tests that must not collide with the suite's clusters.
+ * A base port whose ports at the given offsets are all free right now (default: the broker at
+ * BASE and the controller at BASE+100; a --secure cluster also needs BASE+10 and BASE+20), for
+ * one-node launcher tests that must not collide with the suite's clusters.
  */
-export async function freeBasePort(): Promise<number> {
+export async function freeBasePort(offsets: number[] = [0, 100]): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 30_000 + Math.floor(Math.random() * 20_000);
-    if ((await isFree(base)) && (await isFree(base + 100))) return base;
+    const free = await Promise.all(offsets.map((offset) => isFree(base + offset)));
+    if (free.every(Boolean)) return base;
   }
   throw new Error('no free base port found');
 }

@@ -2,6 +2,8 @@
  * Values the vitest global setups hand to test files through `project.provide` / `inject`.
  * (Type-only: augments vitest's ProvidedContext so `inject('kafkaBrokers')` is typed.)
  */
+import type { SecuredClusterSettings } from '../../scripts/local-kafka';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** host:port of every broker of the cluster the suite runs against. */
@@ -11,6 +13,11 @@ declare module 'vitest' {
      * points at a cluster this launcher does not manage.
      */
     localKafkaCluster: string | null;
+    /**
+     * How to reach that cluster's SASL_SSL and mTLS listeners (users, passwords, certificate
+     * files), or null when the cluster is not a --secure scripts/local-kafka cluster.
+     */
+    kafkaSecurity: SecuredClusterSettings | null;
   }
 }
 

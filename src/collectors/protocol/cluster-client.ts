@@ -67,6 +67,7 @@ import {
 } from './list-offsets';
 import { splitIntoRounds } from './partition-rounds';
 import { DEFAULT_MAX_REPLY_BYTES, guardReplies } from './reply-guard';
+import { withGuardedTokenProvider } from './token-provider-guard';
 import {
   METADATA_API,
   decodeMetadataResponse,
@@ -468,7 +469,7 @@ export class ClusterClient {
       ),
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,
       ssl: options.ssl,
-      sasl: options.sasl,
+      sasl: withGuardedTokenProvider(options.sasl),
       connectionTimeout: options.connectionTimeout ?? 3_000,
       authenticationTimeout: options.authenticationTimeout ?? 10_000,
       requestTimeout: options.requestTimeout ?? 10_000,

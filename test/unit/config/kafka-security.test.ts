@@ -1,3 +1,4 @@
+import { withGuardedTokenProvider } from '../../../src/collectors/protocol/token-provider-guard';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
@@ -48,8 +49,9 @@ function refusal(input: KafkaSecurityInput): string {
 
 type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
 
+/** The provider as the cluster client hands it to KafkaJS (guarded there). */
 function providerOf(input: KafkaSecurityInput) {
-  const { sasl } = build(input);
+  const sasl = withGuardedTokenProvider(build(input).sasl);
   expect(sasl?.mechanism).toBe('oauthbearer');
   return (sasl as OauthBearerSasl).oauthBearerProvider;
 }

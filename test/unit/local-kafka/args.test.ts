@@ -28,6 +28,7 @@ describe('parseArgs', () => {
       nodes: undefined,
       kafkaVersion: undefined,
       basePort: undefined,
+      secure: undefined,
       fresh: false,
       timeoutMs: undefined,
     });
@@ -46,6 +47,7 @@ describe('parseArgs', () => {
         '--port=29092',
         '--timeout',
         '90',
+        '--secure',
       ]),
     ).toEqual({
       kind: 'start',
@@ -53,9 +55,23 @@ describe('parseArgs', () => {
       nodes: 3,
       kafkaVersion: '3.9.2',
       basePort: 29092,
+      secure: true,
       fresh: true,
       timeoutMs: 90_000,
     });
+  });
+
+  it('leaves security to the existing cluster unless --secure is given', () => {
+    const secure = (argv: string[]): boolean | undefined => {
+      const command = parseArgs(argv);
+      return command.kind === 'start' ? command.secure : undefined;
+    };
+    expect(secure(['start', '--secure'])).toBe(true);
+    expect(secure(['start', '--cluster', 'x'])).toBeUndefined();
+    expect(USAGE).toContain('--secure');
+    expect(USAGE).toContain('KAFKA_SASL_SSL_BROKERS');
+    expect(USAGE).toContain('BASE+10+N-1');
+    expect(USAGE).toContain('BASE+20+N-1');
   });
 
   it('resolves Kafka version aliases to releases', () => {
@@ -100,6 +116,10 @@ describe('parseArgs', () => {
     [['start', '--kafka-version', '3.8.1'], "Unsupported --kafka-version '3.8.1'"],
     [['start', '--timeout', '0'], '--timeout must be a number of seconds'],
     [['start', '--fresh=yes'], '--fresh takes no value'],
+    [['start', '--secure=true'], '--secure takes no value'],
+    [['stop', '--secure'], "'stop' does not take --secure"],
+    [['status', '--secure'], "'status' does not take --secure"],
+    [['start', '--node', '1', '--secure'], 'cannot be combined with --secure'],
     [['start', '--cluster', 'a', '--cluster', 'b'], '--cluster is given twice'],
     [['start', 'now'], "Unexpected argument 'now'"],
     [['stop', '--fresh'], "'stop' does not take --fresh"],

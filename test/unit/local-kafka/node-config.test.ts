@@ -55,6 +55,57 @@ describe('serverProperties', () => {
     expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
   });
 
+  it('adds SASL_SSL and mTLS client listeners to a secure node, keeping PLAINTEXT inside', () => {
+    const pairs = serverProperties({
+      nodeId: 2,
+      nodeCount: 3,
+      basePort: 31092,
+      dataDir: '/d/node-2/data',
+      security: {
+        keystoreFile: '/c/security/broker-keystore.pem',
+        truststoreFile: '/c/security/ca.pem',
+        plainUsers: [{ username: 'alice', password: 'p4ss-w0rd_x' }],
+      },
+    });
+    const props = asMap(pairs);
+    const plain = asMap(
+      serverProperties({ nodeId: 2, nodeCount: 3, basePort: 31092, dataDir: '/d/node-2/data' }),
+    );
+    expect(props.get('listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:31093,CONTROLLER://127.0.0.1:31193,' +
+        'SASL_SSL://127.0.0.1:31103,MTLS://127.0.0.1:31113',
+    );
+    expect(props.get('advertised.listeners')).toBe(
+      'PLAINTEXT://127.0.0.1:31093,SASL_SSL://127.0.0.1:31103,MTLS://127.0.0.1:31113',
+    );
+    expect(props.get('listener.security.protocol.map')).toBe(
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL',
+    );
+    // Brokers, controllers and the launcher's readiness checks stay on PLAINTEXT.
+    expect(props.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+    expect(props.get('controller.listener.names')).toBe('CONTROLLER');
+    const added = Object.fromEntries(pairs.filter(([key]) => !plain.has(key)));
+    expect(added).toEqual({
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': '/c/security/broker-keystore.pem',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.location': '/c/security/ca.pem',
+      'listener.name.mtls.ssl.client.auth': 'required',
+      'listener.name.sasl_ssl.sasl.enabled.mechanisms':
+        'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER',
+      'listener.name.sasl_ssl.plain.sasl.jaas.config':
+        'org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="p4ss-w0rd_x";',
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    });
+    // PEM stores take no store password, and the PKCS#8 key is not encrypted.
+    expect([...props.keys()].filter((k) => k.includes('password'))).toEqual([]);
+  });
+
   it('writes a properties file with a comment header and one key=value per line', () => {
     const text = renderProperties(
       [
