@@ -1,5 +1,5 @@
 import { BrokerRequestError, type RequestFailureReason, type RequestTarget } from './errors';
-import { MALFORMED_REPLY_CODE } from './reply-guard';
+import { MALFORMED_REPLY_CODE, TLS_REPLY_CODE } from './reply-guard';
 import { ProtocolDecodeError } from './protocol-decode-error';
 
 /** Thrown by a request whose caller's signal fired before the answer came. */
@@ -48,6 +48,7 @@ function reasonOf(error: unknown, message: string): RequestFailureReason {
   if (error instanceof ProtocolDecodeError) return 'decode';
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   if (code === MALFORMED_REPLY_CODE) return 'malformed_reply';
+  if (code === TLS_REPLY_CODE) return 'tls';
   if (typeof code === 'string' && TLS_CODE.test(code)) return 'tls';
   if (code === 'ECONNREFUSED') return 'connection_refused';
   switch (name) {

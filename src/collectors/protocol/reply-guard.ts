@@ -6,6 +6,8 @@ export const DEFAULT_MAX_REPLY_BYTES = 100 * 1024 * 1024;
 
 /** The `code` of the socket error a malformed reply ends its connection with. */
 export const MALFORMED_REPLY_CODE = 'KAFKA_OTEL_MALFORMED_REPLY';
+/** The `code` when the first reply is a TLS record: the listener speaks TLS, the client did not. */
+export const TLS_REPLY_CODE = 'KAFKA_OTEL_TLS_REPLY';
 
 /** Bytes of a reply frame's size prefix, and the least a reply holds: its correlation id. */
 const SIZE_BYTES = 4;
@@ -17,7 +19,12 @@ const CORRELATION_ID_BYTES = 4;
  */
 export class MalformedReplyError extends Error {
   override name = 'MalformedReplyError';
-  readonly code = MALFORMED_REPLY_CODE;
+  constructor(
+    message: string,
+    readonly code: typeof MALFORMED_REPLY_CODE | typeof TLS_REPLY_CODE = MALFORMED_REPLY_CODE,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -51,7 +58,7 @@ export function guardReplies(factory: ISocketFactory, maxReplyBytes: number): IS
         if (socket.destroyed) return;
         const problem = frames.check(data as Buffer);
         if (problem !== undefined) {
-          socket.destroy(new MalformedReplyError(problem));
+          socket.destroy(problem);
           return;
         }
         try {
@@ -79,8 +86,19 @@ export class FrameReader {
 
   constructor(private readonly maxReplyBytes: number) {}
 
+  private firstChunk = true;
+
   /** Takes the next chunk; returns why the stream is malformed, or undefined. */
-  check(chunk: Buffer): string | undefined {
+  check(chunk: Buffer): MalformedReplyError | undefined {
+    if (this.firstChunk) {
+      this.firstChunk = false;
+      if (isTlsRecord(chunk)) {
+        return new MalformedReplyError(
+          'the broker answered with TLS: the listener expects TLS, the client connected without it',
+          TLS_REPLY_CODE,
+        );
+      }
+    }
     let at = 0;
     while (at < chunk.length) {
       if (this.bodyLeft > 0) {
@@ -97,13 +115,28 @@ export class FrameReader {
       this.sizeFilled = 0;
       const size = this.sizeBytes.readInt32BE(0);
       if (size < CORRELATION_ID_BYTES) {
-        return `a reply frame announced ${size} bytes, fewer than its correlation id needs`;
+        return new MalformedReplyError(
+          `a reply frame announced ${size} bytes, fewer than its correlation id needs`,
+        );
       }
       if (size > this.maxReplyBytes) {
-        return `a reply frame announced ${size} bytes, over the limit of ${this.maxReplyBytes}`;
+        return new MalformedReplyError(
+          `a reply frame announced ${size} bytes, over the limit of ${this.maxReplyBytes}`,
+        );
       }
       this.bodyLeft = size;
     }
     return undefined;
   }
+}
+
+/**
+ * True when the bytes start like a TLS record (content type 20-23, version 3.x): what a TLS
+ * listener sends a client that did not start a handshake (an alert). As the first reply of a
+ * Kafka connection those bytes would announce a frame of over 300 MB, which no broker sends.
+ */
+function isTlsRecord(bytes: Buffer): boolean {
+  return (
+    bytes.length >= 3 && bytes[0]! >= 20 && bytes[0]! <= 23 && bytes[1] === 3 && bytes[2]! <= 4
+  );
 }

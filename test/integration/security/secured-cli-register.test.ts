@@ -1,0 +1,191 @@
+/**
+ * `kafka-otel collect` (flags and variables) and `register` (variables) against the secure local
+ * cluster, the way users run them: each mechanism reads the cluster (`up` 1); a wrong password,
+ * an untrusted CA or a missing client certificate reads `up` 0 with one stderr line naming the
+ * cause, the process keeps running (the CLI) or ends by itself (an application), and no secret
+ * shows up on stderr, stdout or in the exported metrics.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../register/support/built-package';
+import { OtlpReceiver } from '../register/support/otlp-receiver';
+import { scrape, total } from '../register/support/prometheus-text';
+import { SpawnedProcess } from '../register/support/spawned-process';
+import {
+  ACCESS_NAMES,
+  accesses,
+  leakedSecrets,
+  securedCluster,
+} from '../../support/secured-access';
+import { waitFor } from '../../support/wait-for';
+
+const settings = securedCluster();
+const { ways, secrets } = accesses(settings);
+const WRONG_PASSWORD = 'wrong-password-9f8e7d6c5b4a';
+const allSecrets = [...secrets, WRONG_PASSWORD];
+const running: SpawnedProcess[] = [];
+const receiver = new OtlpReceiver();
+let receiverUrl = '';
+
+beforeAll(async () => {
+  ensureBuilt();
+  receiverUrl = await receiver.start();
+}, 120_000);
+afterEach(() => running.splice(0).forEach((p) => p.kill()));
+afterAll(() => receiver.stop());
+
+function collect(args: string[], env: Record<string, string>): SpawnedProcess {
+  const cli = new SpawnedProcess(
+    [
+      'dist/cjs/cli.js',
+      'collect',
+      '--prometheus-port',
+      '0',
+      '--prometheus-host',
+      '127.0.0.1',
+      ...args,
+    ],
+    env,
+  );
+  running.push(cli);
+  return cli;
+}
+
+/** The CLI's /metrics text once it serves, and its samples. */
+async function firstScrape(cli: SpawnedProcess) {
+  const url = await waitFor(
+    () => {
+      if (cli.child.exitCode !== null) throw new Error(`collect exited: ${cli.stderr}`);
+      return /serving (http:\/\/[^\s]+\/metrics)/.exec(cli.stderr)?.[1];
+    },
+    { description: 'the serving line on stderr' },
+  );
+  const text = await (await fetch(url)).text();
+  return { url, text, samples: await scrape(url) };
+}
+
+/** The stderr lines of the collector's outage messages. */
+const outageLines = (stderr: string) =>
+  stderr.split('\n').filter((line) => line.includes('cluster snapshot of'));
+
+describe.each(ACCESS_NAMES)('kafka-otel collect over %s', (name) => {
+  it('serves up 1 and the broker, and prints no secret', async () => {
+    const { args, env } = ways[name].cli;
+    const cli = collect(args, env);
+    const { text, samples } = await firstScrape(cli);
+    expect(total(samples, 'kafka_collector_up')).toBe(1);
+    expect(total(samples, 'kafka_brokers')).toBe(1);
+    expect(outageLines(cli.stderr)).toEqual([]);
+    expect(leakedSecrets(cli.stderr + cli.stdout + text, allSecrets)).toEqual([]);
+  });
+});
+
+describe('kafka-otel collect refused by a secure listener', () => {
+  const scram = ways['scram-sha-512'].cli;
+  const cases: {
+    name: string;
+    args: string[];
+    env: Record<string, string>;
+    errorType: string;
+    says: string;
+  }[] = [
+    {
+      name: 'a wrong password',
+      args: scram.args,
+      env: { KAFKA_OTEL_COLLECT_SASL_PASSWORD: WRONG_PASSWORD },
+      errorType: 'authentication',
+      says: 'SASL SCRAM SHA512 authentication failed',
+    },
+    {
+      name: 'an untrusted CA',
+      args: ['--brokers', settings.mtlsBrokers.join(','), '--tls-ca', settings.untrustedCaFile],
+      env: {},
+      errorType: 'tls',
+      says: 'self-signed certificate in certificate chain',
+    },
+    {
+      name: 'no client certificate',
+      args: ['--brokers', settings.mtlsBrokers.join(','), '--tls-ca', settings.caFile],
+      env: {},
+      errorType: 'tls',
+      says: 'certificate',
+    },
+  ];
+
+  it.each(cases)(
+    '$name: up 0, one line naming the cause ($errorType), still serving, no secret',
+    async ({ args, env, errorType, says }) => {
+      const cli = collect(args, env);
+      const { url, text, samples } = await firstScrape(cli);
+      expect(total(samples, 'kafka_collector_up')).toBe(0);
+      expect(
+        total(samples, 'kafka_collector_scrape_errors_total', {
+          phase: 'metadata',
+          error_type: errorType,
+        }),
+      ).toBe(1);
+      // A second scrape: still serving, still one line for the one outage.
+      expect(total(await scrape(url), 'kafka_collector_up')).toBe(0);
+      const lines = outageLines(cli.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`(metadata, ${errorType}:`);
+      expect(lines[0]).toContain(says);
+      expect(cli.child.exitCode).toBeNull();
+      expect(leakedSecrets(cli.stderr + cli.stdout + text, allSecrets)).toEqual([]);
+    },
+  );
+});
+
+/** An application that works for 1.5 s under register, exporting metrics over OTLP every 200 ms. */
+function application(serviceName: string, collectorEnv: Record<string, string>): SpawnedProcess {
+  const app = new SpawnedProcess(
+    ['--require', 'kafka-otel/register', 'test/integration/register/apps/ends-by-itself.cjs'],
+    {
+      OTEL_SERVICE_NAME: serviceName,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+      OTEL_METRIC_EXPORT_INTERVAL: '200',
+      ...collectorEnv,
+    },
+  );
+  running.push(app);
+  return app;
+}
+
+/** The `kafka.collector.up` values an application exported. */
+const upValues = (serviceName: string) =>
+  receiver.points
+    .filter((p) => p.resource['service.name'] === serviceName && p.metric === 'kafka.collector.up')
+    .map((p) => p.value);
+
+describe.each(ACCESS_NAMES)('register, collecting over %s', (name) => {
+  it('exports up 1, ends by itself, prints nothing', async () => {
+    const serviceName = `secured-register-${name}-${Date.now()}`;
+    const app = application(serviceName, ways[name].register);
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    expect(upValues(serviceName)).toContain(1);
+    expect(upValues(serviceName)).not.toContain(0);
+    expect(app.stderr).toBe('');
+    expect(leakedSecrets(app.stdout + JSON.stringify(receiver.points), allSecrets)).toEqual([]);
+  });
+});
+
+describe('register with a wrong password', () => {
+  it('exports up 0, prints one line naming the cause, and the application ends by itself', async () => {
+    const serviceName = `secured-register-refused-${Date.now()}`;
+    const app = application(serviceName, {
+      ...ways['scram-sha-512'].register,
+      KAFKA_OTEL_COLLECT_SASL_PASSWORD: WRONG_PASSWORD,
+    });
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    expect(app.eventsNamed('done')).toHaveLength(1);
+    expect(upValues(serviceName)).toContain(0);
+    expect(upValues(serviceName)).not.toContain(1);
+    const lines = outageLines(app.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kafka-otel: cluster snapshot of .* \(metadata, authentication: /);
+    expect(lines[0]).toContain('SASL SCRAM SHA512 authentication failed');
+    expect(leakedSecrets(app.stderr + app.stdout, allSecrets)).toEqual([]);
+  });
+});
