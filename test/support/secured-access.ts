@@ -128,7 +128,10 @@ function ways(
       brokers: saslSsl,
       kafkaJs: {
         ssl: { ca: [ca] },
-        sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) },
+        sasl: {
+          mechanism: 'oauthbearer',
+          oauthBearerProvider: () => Promise.resolve({ value: token }),
+        },
       },
       cli: {
         args: [

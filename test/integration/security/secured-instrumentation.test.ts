@@ -63,7 +63,10 @@ describe.each(ACCESS_NAMES)('KafkaJS instrumented, over %s', (name) => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => void handled.push(String(message.value)),
+      eachMessage: ({ message }) => {
+        handled.push(String(message.value));
+        return Promise.resolve();
+      },
     });
     await waitFor(() => handled.length >= MESSAGES, {
       description: `${MESSAGES} messages consumed`,
