@@ -48,25 +48,37 @@ export function propagationHeaders(context: Context): Record<string, string> | u
 }
 
 /**
- * A copy of `message` whose header object also holds `written`; the caller's objects are never
- * touched. `writtenForThisMessage`: `written` was made for this message alone and may serve as
- * its header object when it had none.
+ * The header object that makes a message carry `written` besides its own headers `own` (as the
+ * application gave them; the caller's object is never touched), or undefined when KafkaJS would
+ * not encode any object as `own` plus `written`: the message must then go as it is. KafkaJS
+ * encodes a header object's own enumerable keys, which is what `Object.assign` copies.
+ * `writtenForThisMessage`: `written` was made for this message alone and may serve as its header
+ * object when it had none.
  */
-export function withHeaders<M extends { headers?: unknown }>(
-  message: M,
+export function headersWith(
+  own: unknown,
   written: Record<string, string>,
   writtenForThisMessage: boolean,
-): M {
-  const own = message.headers as object | undefined;
-  // Object.assign, not spread: V8 gives a spread copy a shape that makes every property added
-  // to it afterwards (the producer adds its span) ten times slower.
-  const copy = Object.assign({}, message);
-  copy.headers = own
-    ? Object.assign({}, own, written)
-    : writtenForThisMessage
-      ? written
-      : Object.assign({}, written);
-  return copy;
+): object | undefined {
+  if (own === undefined) return writtenForThisMessage ? written : Object.assign({}, written);
+  // `null` makes KafkaJS throw; a primitive or a function is no header object. Whatever KafkaJS
+  // does with those, it must do with the application's value.
+  if (typeof own !== 'object' || own === null) return undefined;
+  for (const name in written) {
+    // Ours replaces the application's header of the same name (a trace context forwarded from
+    // a consumed message, say), unless KafkaJS would have refused that header: replacing it
+    // would turn the application's error into a send that succeeds.
+    if (name in own && !isHeaderValue((own as MessageHeaders)[name])) return undefined;
+  }
+  return Object.assign({}, own, written);
+}
+
+/** A header value KafkaJS surely encodes: a string or a Buffer, or an array of them (repeated). */
+function isHeaderValue(value: unknown): boolean {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return true;
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'string' && !Buffer.isBuffer(item)) return false;
+  return true;
 }
 
 /** What a consumed message carries, read through the global propagator. */

@@ -22,6 +22,7 @@ import { carriesTraceContext, failSpan, setBatchSize, setPosition } from '../spa
 import { BatchMessageSpans } from './consumer-batch-spans';
 import { listenToGroupEvents } from './consumer-group';
 import { ConsumerScope, type PartitionState, type Placement } from './consumer-scope';
+import { optionsCopy, RUN_OPTIONS } from './faithful-copy';
 import { markInstrumented } from './instrumented-mark';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 
@@ -49,13 +50,10 @@ export function instrumentConsumer(
     if (!telemetry.isEnabled() || typeof config !== 'object' || config === null) {
       return run.call(this, config);
     }
-    const wrapped: ConsumerRunConfig = { ...config };
-    if (typeof config.eachMessage === 'function') {
-      wrapped.eachMessage = wrapEachMessage(scope, config.eachMessage);
-    }
-    if (typeof config.eachBatch === 'function') {
-      wrapped.eachBatch = wrapEachBatch(scope, config.eachBatch);
-    }
+    let wrapped = config;
+    safely(telemetry.diag, 'run', () => {
+      wrapped = withWrappedHandlers(scope, config);
+    });
     return run.call(this, wrapped);
   };
 
@@ -68,6 +66,19 @@ export function instrumentConsumer(
   };
 
   listenToGroupEvents(consumer, scope);
+}
+
+/**
+ * The run config KafkaJS gets: the application's, with its handlers wrapped, every other option
+ * read as KafkaJS reads it (one a class supplies through a getter included).
+ */
+function withWrappedHandlers(scope: ConsumerScope, config: ConsumerRunConfig): ConsumerRunConfig {
+  const { eachMessage, eachBatch } = config;
+  const handlers: Partial<ConsumerRunConfig> = {};
+  if (typeof eachMessage === 'function') handlers.eachMessage = wrapEachMessage(scope, eachMessage);
+  if (typeof eachBatch === 'function') handlers.eachBatch = wrapEachBatch(scope, eachBatch);
+  if (!handlers.eachMessage && !handlers.eachBatch) return config;
+  return optionsCopy(config, RUN_OPTIONS, handlers);
 }
 
 /**

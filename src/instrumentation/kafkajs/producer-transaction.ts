@@ -5,7 +5,7 @@ import { safely, settle } from '../settle';
 import { clientAttributes, failSpan, startAttributes } from '../spans';
 import { ATTR_KAFKA_TRANSACTION_OUTCOME } from '../semconv';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
-import { isBatchShape, isRecordShape, type ProducerSends } from './producer';
+import type { ProducerSends } from './producer';
 
 /** What a transaction span learns while the transaction runs. */
 interface TransactionState {
@@ -62,24 +62,13 @@ function wrapTransaction(
   };
 
   txn.send = function transactionalSend(this: unknown, record) {
-    if (!isRecordShape(record)) return send.call(this, record);
-    const observed = () =>
-      sends.observe(state.context, [record], ([sent]) =>
-        send.call(this, sent === record ? record : { ...record, messages: sent!.messages }),
-      );
+    const observed = () => sends.send(state.context, record, (sent) => send.call(this, sent));
     return settle(diag, 'transaction', observed, noteFailure);
   };
 
   txn.sendBatch = function transactionalSendBatch(this: unknown, batch) {
-    const topicMessages = batch?.topicMessages;
-    if (!isBatchShape(topicMessages)) return sendBatch.call(this, batch);
     const observed = () =>
-      sends.observe(state.context, topicMessages, (batches) =>
-        sendBatch.call(
-          this,
-          batches === topicMessages ? batch : { ...batch, topicMessages: batches },
-        ),
-      );
+      sends.sendBatch(state.context, batch, (sent) => sendBatch.call(this, sent));
     return settle(diag, 'transaction', observed, noteFailure);
   };
 

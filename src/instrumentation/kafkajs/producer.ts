@@ -11,9 +11,9 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import type { Message, Producer, RecordMetadata } from 'kafkajs';
+import type { Message, Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
 import type { ClientIdentity } from '../client-identity';
-import { propagationHeaders, withHeaders } from '../carrier';
+import { propagationHeaders } from '../carrier';
 import { payloadSize } from '../message-payload';
 import { BoundedCache } from '../recorder/bounded-cache';
 import { failureName } from '../error-type';
@@ -27,6 +27,14 @@ import {
   setPosition,
   startAttributes,
 } from '../spans';
+import {
+  addHeaders,
+  messageCopy,
+  optionsCopy,
+  SEND_BATCH_OPTIONS,
+  SEND_OPTIONS,
+  withHeaders,
+} from './faithful-copy';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 import { markInstrumented } from './instrumented-mark';
 import { instrumentTransaction } from './producer-transaction';
@@ -44,12 +52,6 @@ export interface TopicMessages {
 const SPAN_OF_COPY = Symbol('kafka-otel.span');
 type TracedCopy = Message & { [SPAN_OF_COPY]?: Span };
 
-/** A recording producer span and the message object handed to KafkaJS for it. */
-interface MessageSpan {
-  span: Span;
-  sent: Message;
-}
-
 /** The headers every message of a send gets when nothing traces it (the parent's baggage). */
 interface Headers {
   written: Record<string, string> | undefined;
@@ -58,7 +60,8 @@ interface Headers {
 /** The spans of one send call and the batches to hand KafkaJS (copies when headers were added). */
 interface TracedSend {
   batches: TopicMessages[];
-  spans: MessageSpan[];
+  /** The recording spans started, every one ended once the broker answered. */
+  spans: Span[];
   /** The cluster id the spans started with; learned later, it is set when they end. */
   clusterId: string | undefined;
 }
@@ -66,7 +69,9 @@ interface TracedSend {
 /**
  * Wraps `send`, `sendBatch` and `transaction` of one KafkaJS producer in place. The producer
  * object is KafkaJS's; the application's records and messages are never touched: a message that
- * gets trace headers is a shallow copy with a copied header object.
+ * gets trace headers is a shallow copy with a copied header object, which KafkaJS reads as it
+ * would read the message (faithful-copy.ts). KafkaJS accepts and rejects exactly what it does
+ * without the instrumentation.
  */
 export function instrumentProducer(
   producer: Producer,
@@ -78,21 +83,13 @@ export function instrumentProducer(
   const { send, sendBatch, transaction } = producer;
 
   producer.send = function instrumentedSend(this: unknown, record) {
-    if (!telemetry.isEnabled() || !isRecordShape(record)) return send.call(this, record);
-    return sends.observe(undefined, [record], ([sent]) =>
-      send.call(this, sent === record ? record : { ...record, messages: sent!.messages }),
-    );
+    if (!telemetry.isEnabled()) return send.call(this, record);
+    return sends.send(undefined, record, (sent) => send.call(this, sent));
   };
 
   producer.sendBatch = function instrumentedSendBatch(this: unknown, batch) {
-    const topicMessages = batch?.topicMessages;
-    if (!telemetry.isEnabled() || !isBatchShape(topicMessages)) return sendBatch.call(this, batch);
-    return sends.observe(undefined, topicMessages, (batches) =>
-      sendBatch.call(
-        this,
-        batches === topicMessages ? batch : { ...batch, topicMessages: batches },
-      ),
-    );
+    if (!telemetry.isEnabled()) return sendBatch.call(this, batch);
+    return sends.sendBatch(undefined, batch, (sent) => sendBatch.call(this, sent));
   };
 
   producer.transaction = function instrumentedTransaction(this: unknown) {
@@ -111,36 +108,72 @@ export class ProducerSends {
   ) {}
 
   /**
-   * Observes one send call: spans and headers before KafkaJS gets the messages, the send event
-   * once the broker answered. `parent` is the transaction's context for a transactional send.
+   * One `send` call. A record of a shape KafkaJS accepts is traced, its messages possibly sent
+   * as copies; any other goes to KafkaJS untouched, for KafkaJS to raise its own error.
+   * `parent` is the transaction's context for a transactional send.
    */
-  observe(
+  send(
+    parent: Context | undefined,
+    record: ProducerRecord,
+    invoke: (record: ProducerRecord) => Promise<RecordMetadata[]>,
+  ): Promise<RecordMetadata[]> {
+    if (!isRecordShape(record)) return invoke(record);
+    return this.observe(parent, [record], ([sent]) =>
+      invoke(
+        sent === record ? record : optionsCopy(record, SEND_OPTIONS, { messages: sent!.messages }),
+      ),
+    );
+  }
+
+  /** One `sendBatch` call, as {@link send}. */
+  sendBatch(
+    parent: Context | undefined,
+    batch: ProducerBatch,
+    invoke: (batch: ProducerBatch) => Promise<RecordMetadata[]>,
+  ): Promise<RecordMetadata[]> {
+    const topicMessages = topicMessagesOf(batch);
+    if (!topicMessages) return invoke(batch);
+    return this.observe(parent, topicMessages, (sent) =>
+      invoke(
+        sent === topicMessages
+          ? batch
+          : optionsCopy(batch, SEND_BATCH_OPTIONS, { topicMessages: sent }),
+      ),
+    );
+  }
+
+  /**
+   * Observes one send call: spans and headers before KafkaJS gets the messages, the send event
+   * once the broker answered.
+   */
+  private observe(
     parent: Context | undefined,
     batches: TopicMessages[],
     invoke: (batches: TopicMessages[]) => Promise<RecordMetadata[]>,
   ): Promise<RecordMetadata[]> {
     const { diag } = this.telemetry;
     const started = performance.now();
-    let traced: TracedSend | undefined;
-    safely(diag, 'send', () => {
-      traced = this.startSpans(parent ?? context.active(), batches);
-    });
-    const sent = traced?.batches ?? batches;
+    const traced: TracedSend = { batches, spans: [], clusterId: undefined };
+    // Should starting fail half-way (a getter of the application's that throws), KafkaJS gets
+    // the messages as they were and the spans already started still end with the send.
+    safely(diag, 'send', () => this.startSpans(parent ?? context.active(), traced));
+    const sent = traced.batches;
     return settle(
       diag,
       'send',
       () => invoke(sent),
       (error, metadata) => {
         this.recordSend(sent, (performance.now() - started) / 1000, failureName(error));
-        if (traced && traced.spans.length > 0) this.endSpans(traced, metadata, error);
+        if (traced.spans.length > 0) this.endSpans(traced, metadata, error);
       },
     );
   }
 
   /** Starts the producer spans and injects their context into copies of the messages. */
-  private startSpans(parent: Context, batches: TopicMessages[]): TracedSend {
-    const spans: MessageSpan[] = [];
+  private startSpans(parent: Context, traced: TracedSend) {
+    const { batches, spans } = traced;
     const clusterId = this.clusterId();
+    traced.clusterId = clusterId;
     let copied = false;
     const sent = batches.map((batch) => {
       const start = this.spanStart(batch.topic, clusterId);
@@ -151,7 +184,7 @@ export class ProducerSends {
       copied = true;
       return { topic: batch.topic, messages };
     });
-    return { batches: copied ? sent : batches, spans, clusterId };
+    if (copied) traced.batches = sent;
   }
 
   /** `message` mode: a PRODUCER span per message, each message carrying its own span. */
@@ -159,7 +192,7 @@ export class ProducerSends {
     parent: Context,
     batch: TopicMessages,
     start: Attributes,
-    spans: MessageSpan[],
+    spans: Span[],
   ): Message[] {
     const { tracer, settings, diag } = this.telemetry;
     const { topic, messages } = batch;
@@ -171,10 +204,11 @@ export class ProducerSends {
       const message = messages[index]!;
       let sent = message;
       if (untraced) {
-        if (untraced.written) sent = withHeaders(message, untraced.written, false);
+        if (untraced.written) sent = withHeaders(message, untraced.written, false) ?? message;
       } else {
         const span = tracer.startSpan(name, options, parent);
         if (span.isRecording()) {
+          spans.push(span);
           setMessageAttributes(
             span,
             message,
@@ -185,21 +219,22 @@ export class ProducerSends {
           if (hook) safely(diag, 'producerHook', () => hook(span, { topic, message }));
           const written = propagationHeaders(trace.setSpan(parent, span));
           // The copy carries its span, for the broker's answer to give it partition and offset.
-          const copy: TracedCopy = written
-            ? withHeaders(message, written, true)
-            : Object.assign({}, message);
-          copy[SPAN_OF_COPY] = span;
-          sent = copy;
-          spans.push({ span, sent });
+          // A message no copy can stand for goes as it is; its span then ends without them.
+          const copy: TracedCopy | undefined = messageCopy(message);
+          if (copy) {
+            if (written) addHeaders(copy, written, true);
+            copy[SPAN_OF_COPY] = span;
+            sent = copy;
+          }
         } else if (carriesTraceContext(span)) {
           // Not sampled, but the context still travels so the trace stays whole downstream.
           const written = propagationHeaders(trace.setSpan(parent, span));
-          if (written) sent = withHeaders(message, written, true);
+          if (written) sent = withHeaders(message, written, true) ?? message;
         } else {
           // No tracer provider: every span of this call is the same empty one. Messages carry
           // only what the parent context holds (baggage, say), computed once.
           untraced = { written: propagationHeaders(parent) };
-          if (untraced.written) sent = withHeaders(message, untraced.written, false);
+          if (untraced.written) sent = withHeaders(message, untraced.written, false) ?? message;
         }
       }
       if (sent !== message) copies ??= messages.slice(0, index);
@@ -213,7 +248,7 @@ export class ProducerSends {
     parent: Context,
     batch: TopicMessages,
     start: Attributes,
-    spans: MessageSpan[],
+    spans: Span[],
   ): Message[] {
     const { topic, messages } = batch;
     const span = this.telemetry.tracer.startSpan(
@@ -223,10 +258,11 @@ export class ProducerSends {
     );
     if (span.isRecording()) {
       setBatchSize(span, messages.length);
-      spans.push({ span, sent: messages[0]! });
+      spans.push(span);
     }
     const written = propagationHeaders(trace.setSpan(parent, span));
-    return written ? messages.map((message) => withHeaders(message, written, false)) : messages;
+    if (!written) return messages;
+    return messages.map((message) => withHeaders(message, written, false) ?? message);
   }
 
   /** Start attributes of this producer's spans on `topic`, cached per topic and cluster id. */
@@ -275,7 +311,7 @@ export class ProducerSends {
     const legacy = settings.legacyAttributes;
     if (settings.spanPerMessage) this.setPositions(traced, metadata);
     const clusterId = traced.clusterId === undefined ? this.clusterId() : undefined;
-    for (const { span } of traced.spans) {
+    for (const span of traced.spans) {
       if (clusterId !== undefined) setClusterId(span, clusterId, legacy);
       if (error !== undefined) failSpan(span, error);
       span.end();
@@ -306,18 +342,39 @@ export class ProducerSends {
   }
 }
 
-/** A record KafkaJS accepts: otherwise we step aside and let KafkaJS raise its own error. */
-export function isRecordShape(record: unknown): record is TopicMessages {
-  if (typeof record !== 'object' || record === null) return false;
-  const { topic, messages } = record as Partial<TopicMessages>;
-  return (
-    typeof topic === 'string' &&
-    Array.isArray(messages) &&
-    messages.every((m) => typeof m === 'object' && m !== null && m.value !== undefined)
-  );
+/**
+ * A record KafkaJS accepts: otherwise we step aside and let KafkaJS raise its own error. Never
+ * throws: KafkaJS rejects a send (its `send` is async), so a getter of the application's that
+ * throws must reach KafkaJS rather than throw from here.
+ */
+function isRecordShape(record: unknown): record is TopicMessages {
+  try {
+    if (typeof record !== 'object' || record === null) return false;
+    const { topic, messages } = record as Partial<TopicMessages>;
+    if (typeof topic !== 'string' || !Array.isArray(messages)) return false;
+    // Indexed, not `every`: a hole must read as the missing message KafkaJS fails on.
+    for (let index = 0; index < messages.length; index++) {
+      const message: unknown = messages[index];
+      if (typeof message !== 'object' || message === null) return false;
+      if ((message as Message).value === undefined) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** The `topicMessages` of a `sendBatch` KafkaJS accepts. */
-export function isBatchShape(topicMessages: unknown): topicMessages is TopicMessages[] {
-  return Array.isArray(topicMessages) && topicMessages.every(isRecordShape);
+/** The `topicMessages` of a `sendBatch` KafkaJS accepts, or undefined; never throws. */
+function topicMessagesOf(batch: unknown): TopicMessages[] | undefined {
+  try {
+    if (typeof batch !== 'object' || batch === null) return undefined;
+    const { topicMessages } = batch as ProducerBatch;
+    if (!Array.isArray(topicMessages)) return undefined;
+    for (let index = 0; index < topicMessages.length; index++) {
+      if (!isRecordShape(topicMessages[index])) return undefined;
+    }
+    return topicMessages;
+  } catch {
+    return undefined;
+  }
 }
