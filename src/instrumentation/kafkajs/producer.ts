@@ -39,6 +39,15 @@ import type { KafkaJsTelemetry } from './kafkajs-telemetry';
 import { markInstrumented } from './instrumented-mark';
 import { instrumentTransaction } from './producer-transaction';
 
+/**
+ * What a message reports (error.type `unanswered`) when its call resolved but KafkaJS's answer
+ * has no entry for its partition: Kafka never acknowledged it (see `ProducerSends.unanswered`).
+ */
+const UNANSWERED = Object.assign(
+  new Error('KafkaJS resolved the send without an answer for this partition: not written'),
+  { name: 'unanswered' },
+);
+
 /** One topic's messages of a send call, as KafkaJS takes them. */
 export interface TopicMessages {
   topic: string;
@@ -163,10 +172,34 @@ export class ProducerSends {
       'send',
       () => invoke(sent),
       (error, metadata) => {
-        this.recordSend(sent, (performance.now() - started) / 1000, failureName(error));
-        if (traced.spans.length > 0) this.endSpans(traced, metadata, error);
+        const unanswered = error === undefined ? this.unanswered(sent, metadata) : undefined;
+        this.recordSend(sent, (performance.now() - started) / 1000, failureName(error), unanswered);
+        if (traced.spans.length > 0) this.endSpans(traced, metadata, error, unanswered);
       },
     );
+  }
+
+  /**
+   * Partitions of a resolved call that its answer does not cover (`topic\u0000partition`).
+   * KafkaJS 2.2.4 can resolve a call without having written some of its messages: its retries
+   * keep the answers of brokers that answered an earlier attempt and send nothing more to such a
+   * broker when it has meanwhile become the leader of a partition of the failed one
+   * (tulios/kafkajs#1303). An empty answer is acks=0's: nothing to compare.
+   */
+  private unanswered(
+    batches: TopicMessages[],
+    metadata: RecordMetadata[] | undefined,
+  ): Set<string> | undefined {
+    if (!Array.isArray(metadata) || metadata.length === 0) return undefined;
+    const answered = new Set(metadata.map((entry) => `${entry.topicName}\u0000${entry.partition}`));
+    let missing: Set<string> | undefined;
+    for (const { topic, messages } of batches) {
+      for (const partition in this.telemetry.partitionGrouping.get(messages)) {
+        const key = `${topic}\u0000${partition}`;
+        if (!answered.has(key)) (missing ??= new Set()).add(key);
+      }
+    }
+    return missing;
   }
 
   /** Starts the producer spans and injects their context into copies of the messages. */
@@ -280,24 +313,41 @@ export class ProducerSends {
     return this.telemetry.clusterIds.of(this.client.serverAddress, this.client.serverPort);
   }
 
-  /** The send event: messages per topic and partition, bytes, and the call's duration. */
-  private recordSend(batches: TopicMessages[], seconds: number, error: string | undefined) {
+  /**
+   * The send event: messages per topic and partition, bytes, and the call's duration. Messages
+   * of partitions a resolved call left unanswered are counted as not sent (UNANSWERED).
+   */
+  private recordSend(
+    batches: TopicMessages[],
+    seconds: number,
+    error: string | undefined,
+    unanswered: Set<string> | undefined,
+  ) {
     const { recorder, partitionGrouping, settings } = this.telemetry;
     const address = this.client.serverAddress;
     for (const { topic, messages } of batches) {
+      const grouping =
+        settings.partitionOnMetrics || unanswered ? partitionGrouping.get(messages) : undefined;
       let bytes = 0;
-      if (error === undefined) {
-        for (const message of messages) {
-          bytes += payloadSize(message.key) + payloadSize(message.value);
-        }
-      }
-      const grouping = settings.partitionOnMetrics ? partitionGrouping.get(messages) : undefined;
       if (grouping) {
+        const perTopic = new Map<string | undefined, number>();
         for (const partition in grouping) {
-          recorder.recordSent(topic, partition, grouping[partition]!.length, address, error);
+          const inPartition = grouping[partition]!;
+          const lost = unanswered?.has(`${topic}\u0000${partition}`) === true;
+          const failure = lost ? UNANSWERED.name : error;
+          if (settings.partitionOnMetrics) {
+            recorder.recordSent(topic, partition, inPartition.length, address, failure);
+          } else {
+            perTopic.set(failure, (perTopic.get(failure) ?? 0) + inPartition.length);
+          }
+          if (failure === undefined) bytes += payloadBytes(inPartition);
+        }
+        for (const [failure, count] of perTopic) {
+          recorder.recordSent(topic, undefined, count, address, failure);
         }
       } else {
         recorder.recordSent(topic, undefined, messages.length, address, error);
+        if (error === undefined) bytes = payloadBytes(messages);
       }
       if (error === undefined) recorder.recordSentBytes(topic, bytes);
     }
@@ -305,17 +355,44 @@ export class ProducerSends {
     recorder.recordSendDuration(topic, address, seconds, error);
   }
 
-  /** Fills partition, offset (and a cluster id learned meanwhile), then ends every span. */
-  private endSpans(traced: TracedSend, metadata: RecordMetadata[] | undefined, error: unknown) {
+  /**
+   * Fills partition, offset (and a cluster id learned meanwhile), then ends every span; a
+   * message span of an unanswered partition ends failed.
+   */
+  private endSpans(
+    traced: TracedSend,
+    metadata: RecordMetadata[] | undefined,
+    error: unknown,
+    unanswered: Set<string> | undefined,
+  ) {
     const { settings } = this.telemetry;
     const legacy = settings.legacyAttributes;
+    const lost =
+      unanswered && settings.spanPerMessage ? this.spansOf(traced, unanswered) : undefined;
     if (settings.spanPerMessage) this.setPositions(traced, metadata);
     const clusterId = traced.clusterId === undefined ? this.clusterId() : undefined;
     for (const span of traced.spans) {
       if (clusterId !== undefined) setClusterId(span, clusterId, legacy);
       if (error !== undefined) failSpan(span, error);
+      else if (lost?.has(span)) failSpan(span, UNANSWERED);
       span.end();
     }
+  }
+
+  /** The message spans of the given partitions (`message` mode). */
+  private spansOf(traced: TracedSend, partitions: Set<string>): Set<Span> {
+    const spans = new Set<Span>();
+    for (const { topic, messages } of traced.batches) {
+      const grouping = this.telemetry.partitionGrouping.get(messages);
+      for (const partition in grouping) {
+        if (!partitions.has(`${topic}\u0000${partition}`)) continue;
+        for (const message of grouping[partition]! as TracedCopy[]) {
+          const span = message[SPAN_OF_COPY];
+          if (span) spans.add(span);
+        }
+      }
+    }
+    return spans;
   }
 
   /** Partition and offset of each traced message, from KafkaJS's grouping and the answer. */
@@ -340,6 +417,13 @@ export class ProducerSends {
       }
     }
   }
+}
+
+/** Bytes of the keys and values of `messages`. */
+function payloadBytes(messages: Message[]): number {
+  let bytes = 0;
+  for (const message of messages) bytes += payloadSize(message.key) + payloadSize(message.value);
+  return bytes;
 }
 
 /**
