@@ -35,6 +35,11 @@ import { InvalidValue } from './value-parsers';
  * oauthbearer-provider.ts): a missing file or a provider that does not load is one warning and
  * no collector, decided before the application starts.
  */
+/** True when the variables ask for an in-process collector (its brokers are set). */
+export function collectorRequested(reader: EnvReader): boolean {
+  return reader.firstSet(settingVariables(BROKERS)) !== undefined;
+}
+
 export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorOptions | undefined {
   /** The variable that supplies a setting: the canonical one unless only an alias is set. */
   const variable = (setting: Setting) => reader.firstSet(settingVariables(setting)) ?? setting.env;

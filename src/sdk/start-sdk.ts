@@ -1,9 +1,10 @@
 import { diag } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
-import { readCollectorSettings } from '../config/in-process-collector-options';
+import { collectorRequested, readCollectorSettings } from '../config/in-process-collector-options';
 import { EnvReader, type Environment, type WarningSink } from '../config/env-reader';
 import { createInstrumentations } from './instrumentations';
+import { LateMetricProducer } from './late-metric-producer';
 import { createMetricReaders } from './metric-readers';
 import { createSampler } from './sampler';
 import { isSdkDisabled, readSdkSettings } from '../config/sdk-settings';
@@ -33,10 +34,12 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
   const reader = new EnvReader(env, warn);
   if (isSdkDisabled(reader)) return undefined;
   const settings = readSdkSettings(reader);
-  // Built before the readers, which take it as a metric producer; it connects to nothing (and
-  // loads no KafkaJS module) until the first collection, after the instrumentations are on.
-  const collector = createCollector(reader, warn);
-  const metricReaders = createMetricReaders(settings, collector ? [collector] : []);
+  // The readers take the collector as a metric producer, but the collector is built after the
+  // SDK started: its settings may load a user's module (an OAUTHBEARER token provider), and
+  // whatever that module requires (KafkaJS, an HTTP client) must load after the
+  // instrumentations are on, or it stays unpatched for the application too.
+  const lateCollector = collectorRequested(reader) ? new LateMetricProducer() : undefined;
+  const metricReaders = createMetricReaders(settings, lateCollector ? [lateCollector] : []);
   const spanProcessors = createSpanProcessors(settings.traces);
   const { prometheus } = metricReaders;
   const sdk = new NodeSDK({
@@ -55,7 +58,8 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
       `cannot serve Prometheus metrics on ${where} (${error.message}); metrics are not exported`,
     );
   });
-  collector?.start();
+  const collector = lateCollector ? createCollector(reader, warn) : undefined;
+  if (lateCollector && collector) lateCollector.attach(collector.start());
   return {
     async forceFlush() {
       await Promise.all([
@@ -72,10 +76,9 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
 }
 
 /**
- * The in-process cluster collector, when KAFKA_OTEL_COLLECT_BROKERS asks for one; its own
- * metrics go to the global MeterProvider. Its module is required only when wanted; it loads
- * KafkaJS internals on its first collection, after the instrumentations are enabled (KafkaJS
- * modules loaded before them would stay unpatched for the application too).
+ * The in-process cluster collector, when KAFKA_OTEL_COLLECT_BROKERS asks for one, built once
+ * the instrumentations are enabled. Its module is required only when wanted; it loads KafkaJS
+ * internals on its first collection.
  */
 function createCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
   const options = readCollectorSettings(reader);

@@ -5,6 +5,9 @@
  * cause, the process keeps running (the CLI) or ends by itself (an application), and no secret
  * shows up on stderr, stdout or in the exported metrics.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../register/support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
@@ -168,6 +171,33 @@ describe.each(ACCESS_NAMES)('register, collecting over %s', (name) => {
     expect(upValues(serviceName)).not.toContain(0);
     expect(app.stderr).toBe('');
     expect(leakedSecrets(app.stdout + JSON.stringify(receiver.points), allSecrets)).toEqual([]);
+  });
+});
+
+describe('register with an OAUTHBEARER token provider module', () => {
+  it('loads it after the instrumentations: what it requires is patched for the application', async () => {
+    // A provider that loads KafkaJS itself, as a provider built on a Kafka helper library would.
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-otel-provider-'));
+    const providerFile = join(dir, 'loads-kafkajs.cjs');
+    writeFileSync(
+      providerFile,
+      [
+        "const connection = require(require.resolve('kafkajs/src/network/connection', { paths: [process.cwd()] }));",
+        'const wrapped = connection.prototype.send.__wrapped === true;',
+        "process.stdout.write(JSON.stringify({ event: 'provider-loaded', wrapped }) + '\\n');",
+        `module.exports = require(${JSON.stringify(ways.oauthbearer.register.KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER)});`,
+      ].join('\n'),
+    );
+    const serviceName = `secured-register-provider-${Date.now()}`;
+    const app = application(serviceName, {
+      ...ways.oauthbearer.register,
+      KAFKA_OTEL_COLLECT_SASL_OAUTHBEARER_PROVIDER: providerFile,
+    });
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    expect(app.eventsNamed('provider-loaded')).toEqual([
+      { event: 'provider-loaded', wrapped: true },
+    ]);
+    expect(upValues(serviceName)).toContain(1);
   });
 });
 
