@@ -109,6 +109,14 @@ export class BrokerConnection {
    * be read behind those stale bytes and never match a request. Requests still in flight on it
    * finish first; nobody waits for the close.
    */
+  /**
+   * Drops the current connection after an answer said it is unusable (its SASL authentication
+   * is not in effect); the next request connects and authenticates again.
+   */
+  discard(): void {
+    if (this.broker) this.abandon(this.broker);
+  }
+
   private abandon(broker: KafkaJsBroker): void {
     if (this.broker !== broker) return;
     this.broker = undefined;

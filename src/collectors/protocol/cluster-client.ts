@@ -488,7 +488,10 @@ function errorResponse(
   errorMessage: string | null = null,
 ): BrokerErrorResponse {
   const target = { ...apiOf(spec), nodeId: connection.nodeId, broker: connection.address };
-  return new BrokerErrorResponse(target, errorCode, errorMessage);
+  const error = new BrokerErrorResponse(target, errorCode, errorMessage);
+  // Not authenticated: reusing the connection would fail the same way, even with a new token.
+  if (error.reason === 'authentication') connection.discard();
+  return error;
 }
 
 /** The socket factory as given, or one whose sockets do not hold the event loop open. */

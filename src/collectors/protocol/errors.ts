@@ -109,7 +109,24 @@ export class UnsupportedApiError extends BrokerRequestError {
   }
 }
 
-/** The broker answered, but with a top-level error code that leaves the answer unusable. */
+/**
+ * Error codes that mean the connection's SASL authentication is not in effect: 34
+ * ILLEGAL_SASL_STATE (a request the broker got while it still expected the SASL exchange, which
+ * is how an OAUTHBEARER token the broker refused shows up through KafkaJS) and 58
+ * SASL_AUTHENTICATION_FAILED.
+ */
+const AUTHENTICATION_ERROR_CODES: ReadonlyMap<number, string> = new Map([
+  [
+    34,
+    'the broker did not accept the SASL exchange (with OAUTHBEARER: an expired or invalid token)',
+  ],
+  [58, 'SASL authentication failed'],
+]);
+
+/**
+ * The broker answered, but with a top-level error code that leaves the answer unusable. Its
+ * reason is `authentication` for the codes that mean the connection is not authenticated.
+ */
 export class BrokerErrorResponse extends BrokerRequestError {
   override name = 'BrokerErrorResponse';
   /** Kafka's name of the error code, e.g. `CLUSTER_AUTHORIZATION_FAILED`. */
@@ -123,10 +140,11 @@ export class BrokerErrorResponse extends BrokerRequestError {
     readonly errorMessage: string | null = null,
   ) {
     const name = errorName(errorCode);
+    const meaning = AUTHENTICATION_ERROR_CODES.get(errorCode);
     super(
       target,
-      'error_response',
-      `${name} (${errorCode})${errorMessage ? `: ${errorMessage}` : ''}`,
+      meaning === undefined ? 'error_response' : 'authentication',
+      `${name} (${errorCode})${errorMessage ? `: ${errorMessage}` : meaning ? `: ${meaning}` : ''}`,
     );
     this.errorName = name;
   }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaClusterCollector, type ClusterSnapshot } from '../../../src';
+import { unsecuredJwt } from '../../../scripts/local-kafka/unsecured-jwt';
 import { randomTopic } from '../../support/names';
 import {
   ACCESS_NAMES,
@@ -82,10 +83,37 @@ describe.each(ACCESS_NAMES)('the cluster collector over %s', (name) => {
   });
 });
 
+describe('the cluster collector whose OAUTHBEARER token expired', () => {
+  it('recovers with the next snapshot once the provider hands out a valid token', async () => {
+    const ca = readFileSync(settings.caFile, 'utf8');
+    let token = unsecuredJwt(settings.oauthbearer.principal, 3600, Date.now() - 7_200_000);
+    const lines: string[] = [];
+    collector = new KafkaClusterCollector({
+      brokers: settings.saslSslBrokers,
+      ssl: { ca: [ca] },
+      sasl: {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: () => Promise.resolve({ value: token }),
+      },
+      minSnapshotIntervalMs: 0,
+      warn: (line) => lines.push(line),
+    }).start();
+    expect((await collector.snapshot()).errors.map((e) => e.errorType)).toEqual(['authentication']);
+    token = unsecuredJwt(settings.oauthbearer.principal, 3600);
+    const recovered = await collector.snapshot();
+    expect(recovered.errors).toEqual([]);
+    expect(recovered.complete).toBe(true);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('complete again');
+  });
+});
+
 describe('the cluster collector refused by a secure listener', () => {
   const ca = readFileSync(settings.caFile, 'utf8');
   const untrustedCa = readFileSync(settings.untrustedCaFile, 'utf8');
   const wrongPassword = 'not-the-password-0123456789';
+  // Issued two hours ago for one hour.
+  const expiredToken = unsecuredJwt(settings.oauthbearer.principal, 3600, Date.now() - 7_200_000);
   const cases: {
     name: string;
     brokers: string[];
@@ -116,6 +144,19 @@ describe('the cluster collector refused by a secure listener', () => {
       },
       errorType: 'authentication',
       says: /SASL PLAIN authentication failed/,
+    },
+    {
+      name: 'an expired OAUTHBEARER token',
+      brokers: settings.saslSslBrokers,
+      security: {
+        ssl: { ca: [ca] },
+        sasl: {
+          mechanism: 'oauthbearer',
+          oauthBearerProvider: () => Promise.resolve({ value: expiredToken }),
+        },
+      },
+      errorType: 'authentication',
+      says: /an expired or invalid token/,
     },
     {
       name: 'an untrusted CA',
