@@ -322,7 +322,8 @@ describe('ClusterClient against a real broker', () => {
         (error) =>
           error instanceof NoBrokerAvailableError &&
           error.apiName === 'Metadata' &&
-          error.errors[0]?.reason === 'connection' &&
+          error.reason === 'connection_refused' &&
+          error.errors[0]?.reason === 'connection_refused' &&
           error.errors[0]?.broker === `127.0.0.1:${port}`,
       );
       expect(Date.now() - started).toBeLessThan(3_000);
