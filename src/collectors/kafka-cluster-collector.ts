@@ -35,7 +35,13 @@ export interface KafkaClusterCollectorOptions {
   ssl?: KafkaConfig['ssl'];
   /** SASL, as for KafkaJS. */
   sasl?: KafkaConfig['sasl'];
+  /** TCP (and TLS) connect timeout in ms (default 3000). */
   connectionTimeout?: number;
+  /**
+   * Time to wait for each answer in ms (default: half the snapshot deadline, 4000). Below the
+   * deadline, so that a broker that accepts connections and never answers costs one timeout
+   * and the snapshot still asks another broker, instead of spending the whole deadline on it.
+   */
   requestTimeout?: number;
   /** Topics to report: a regex (whole-name match) or a list. Default: all but internal ones. */
   topics?: NameFilterSpec;
@@ -130,7 +136,9 @@ export class KafkaClusterCollector implements MetricProducer {
       ssl: options.ssl,
       sasl: options.sasl,
       connectionTimeout: options.connectionTimeout,
-      requestTimeout: options.requestTimeout,
+      requestTimeout:
+        options.requestTimeout ??
+        Math.floor((options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS) / 2),
       keepProcessAlive: options.keepProcessAlive,
       maxReplyBytes: options.maxReplyBytes,
     });

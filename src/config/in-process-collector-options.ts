@@ -24,6 +24,11 @@ import { buildKafkaSecurity } from './kafka-security';
 import { settingVariables, type Setting } from './setting';
 import { InvalidValue } from './value-parsers';
 
+/** True when the variables ask for an in-process collector (its brokers are set). */
+export function collectorRequested(reader: EnvReader): boolean {
+  return reader.firstSet(settingVariables(BROKERS)) !== undefined;
+}
+
 /**
  * Options of the in-process cluster collector from the variables of the settings table that
  * `register` reads (KAFKA_OTEL_COLLECT_*, or their KAFKA_OTEL_* aliases), or undefined when no
@@ -33,13 +38,9 @@ import { InvalidValue } from './value-parsers';
  *
  * Reads the TLS files and loads the OAUTHBEARER token provider module here, synchronously (see
  * oauthbearer-provider.ts): a missing file or a provider that does not load is one warning and
- * no collector, decided before the application starts.
+ * no collector, decided as `register` starts (after the instrumentations, before the
+ * application's own code).
  */
-/** True when the variables ask for an in-process collector (its brokers are set). */
-export function collectorRequested(reader: EnvReader): boolean {
-  return reader.firstSet(settingVariables(BROKERS)) !== undefined;
-}
-
 export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorOptions | undefined {
   /** The variable that supplies a setting: the canonical one unless only an alias is set. */
   const variable = (setting: Setting) => reader.firstSet(settingVariables(setting)) ?? setting.env;

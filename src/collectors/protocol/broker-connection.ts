@@ -101,6 +101,15 @@ export class BrokerConnection {
   }
 
   /**
+   * Drops the current connection after an answer said it is unusable (its SASL authentication
+   * is not in effect); the next request connects and authenticates again. Not while a new
+   * connection is being made: that one is not the connection that answered.
+   */
+  discard(): void {
+    if (this.broker && this.connecting === undefined) this.abandon(this.broker);
+  }
+
+  /**
    * Stops using a KafkaJS broker whose connection failed; the next request builds a new one.
    * Behind a silent peer (a host that went away without a reset) every later request on the old
    * connection would time out too, while a fresh connect fails fast. And a KafkaJS connection
@@ -109,14 +118,6 @@ export class BrokerConnection {
    * be read behind those stale bytes and never match a request. Requests still in flight on it
    * finish first; nobody waits for the close.
    */
-  /**
-   * Drops the current connection after an answer said it is unusable (its SASL authentication
-   * is not in effect); the next request connects and authenticates again.
-   */
-  discard(): void {
-    if (this.broker) this.abandon(this.broker);
-  }
-
   private abandon(broker: KafkaJsBroker): void {
     if (this.broker !== broker) return;
     this.broker = undefined;
@@ -131,15 +132,21 @@ export class BrokerConnection {
     return { ...api, nodeId: this.nodeId, broker: this.address };
   }
 
-  /** The connected KafkaJS broker; concurrent callers share one connection attempt. */
+  /**
+   * The connected KafkaJS broker; concurrent callers share one connection attempt. A KafkaJS
+   * broker is connected once: one whose connection closed, for whatever reason, is replaced by
+   * a new one (see `abandon`), which also asks ApiVersions again (the broker may have been
+   * upgraded meanwhile).
+   */
   private connected(): Promise<KafkaJsBroker> {
     if (this.closed) return Promise.reject(new Error('connection closed by the client'));
-    const broker = (this.broker ??= this.createBroker());
-    if (broker.isConnected() && broker.versions !== null) return Promise.resolve(broker);
-    this.connecting ??= (async () => {
+    if (this.connecting) return this.connecting;
+    const current = this.broker;
+    if (current?.isConnected() && current.versions !== null) return Promise.resolve(current);
+    if (current) this.abandon(current);
+    const broker = (this.broker = this.createBroker());
+    this.connecting = (async () => {
       try {
-        // Ask ApiVersions again on every new connection: the broker may have been upgraded.
-        broker.versions = null;
         await broker.connect();
         return broker;
       } catch (error) {

@@ -469,7 +469,7 @@ export class ClusterClient {
       ),
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,
       ssl: options.ssl,
-      sasl: withGuardedTokenProvider(options.sasl),
+      sasl: withGuardedTokenProvider(options.sasl, options.authenticationTimeout ?? 10_000),
       connectionTimeout: options.connectionTimeout ?? 3_000,
       authenticationTimeout: options.authenticationTimeout ?? 10_000,
       requestTimeout: options.requestTimeout ?? 10_000,

@@ -18,6 +18,13 @@ export class RequestAborted extends Error {
 const TLS_CODE =
   /^(ERR_SSL_|ERR_TLS_|ERR_OSSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)/;
 
+/** Kafka errors of the SASL exchange, as KafkaJS names them on a KafkaJSProtocolError. */
+const SASL_ERROR_TYPES = new Set([
+  'UNSUPPORTED_SASL_MECHANISM',
+  'ILLEGAL_SASL_STATE',
+  'SASL_AUTHENTICATION_FAILED',
+]);
+
 /** What KafkaJS says when the peer closed the socket while a request or SASL step waited. */
 const CLOSED_BY_PEER = new Set(['Closed connection', 'Connection closed by the server']);
 
@@ -46,7 +53,7 @@ export function connectionFailure(
 
 function reasonOf(error: unknown, message: string): RequestFailureReason {
   if (error instanceof ProtocolDecodeError) return 'decode';
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  const { name, code, type } = (error ?? {}) as { name?: unknown; code?: unknown; type?: unknown };
   if (code === MALFORMED_REPLY_CODE) return 'malformed_reply';
   if (code === TLS_REPLY_CODE) return 'tls';
   if (typeof code === 'string' && TLS_CODE.test(code)) return 'tls';
@@ -57,6 +64,9 @@ function reasonOf(error: unknown, message: string): RequestFailureReason {
       return 'timeout';
     case 'KafkaJSSASLAuthenticationError':
       return 'authentication';
+    case 'KafkaJSProtocolError':
+      if (typeof type === 'string' && SASL_ERROR_TYPES.has(type)) return 'authentication';
+      break;
     // KafkaJS's decoders, reading a reply that is not what the request asked for.
     case 'RangeError':
     case 'KafkaJSInvalidVarIntError':

@@ -180,23 +180,37 @@ export class ProducerSends {
   }
 
   /**
-   * Partitions of a resolved call that its answer does not cover (`topic\u0000partition`).
-   * KafkaJS 2.2.4 can resolve a call without having written some of its messages: its retries
-   * keep the answers of brokers that answered an earlier attempt and send nothing more to such a
-   * broker when it has meanwhile become the leader of a partition of the failed one
-   * (tulios/kafkajs#1303). An empty answer is acks=0's: nothing to compare.
+   * Partitions of a resolved call that its answer does not cover (`topic\u0000partition`), where
+   * that can be known. KafkaJS 2.2.4 can resolve a call without having written some of its
+   * messages: its retries keep the answers of brokers that answered an earlier attempt and send
+   * nothing more to such a broker when it has meanwhile become the leader of a partition of the
+   * failed one (tulios/kafkajs#1303). A partition counts only when KafkaJS's grouping of its
+   * messages is theirs alone and the same on every attempt: every message has a partition or a
+   * key (keyless ones are placed round-robin anew on each retry, so which were dropped cannot be
+   * told), and the messages array went to no other topic of the call (the grouping is noted per
+   * array). An empty answer is acks=0's: nothing to compare.
    */
   private unanswered(
     batches: TopicMessages[],
     metadata: RecordMetadata[] | undefined,
   ): Set<string> | undefined {
     if (!Array.isArray(metadata) || metadata.length === 0) return undefined;
+    const { partitionGrouping } = this.telemetry;
+    // The common case, cheaply: as many answers as partitions sent to.
+    let sentTo = 0;
+    for (const { messages } of batches) {
+      for (const _ in partitionGrouping.get(messages)) sentTo++;
+    }
+    if (metadata.length >= sentTo) return undefined;
     const answered = new Set(metadata.map((entry) => `${entry.topicName}\u0000${entry.partition}`));
     let missing: Set<string> | undefined;
     for (const { topic, messages } of batches) {
-      for (const partition in this.telemetry.partitionGrouping.get(messages)) {
+      if (batches.some((other) => other.messages === messages && other.topic !== topic)) continue;
+      const grouping = partitionGrouping.get(messages);
+      for (const partition in grouping) {
         const key = `${topic}\u0000${partition}`;
-        if (!answered.has(key)) (missing ??= new Set()).add(key);
+        if (answered.has(key) || !grouping[partition]!.every(placedByItself)) continue;
+        (missing ??= new Set()).add(key);
       }
     }
     return missing;
@@ -417,6 +431,13 @@ export class ProducerSends {
       }
     }
   }
+}
+
+/** A message KafkaJS's partitioners place the same way on every attempt: a partition or a key. */
+function placedByItself(message: Message): boolean {
+  return (
+    typeof message.partition === 'number' || (message.key !== undefined && message.key !== null)
+  );
 }
 
 /** Bytes of the keys and values of `messages`. */

@@ -6,7 +6,7 @@
  * and the failure counted by its type, a frame larger than the limit is refused at its header
  * (memory stays bounded), and the outage is one line, not one per collection.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KafkaClusterCollector } from '../../../src';
 import {
   seededBytes,
@@ -162,3 +162,23 @@ function describeCase(misbehaviour: Misbehaviour): string {
     ? `random bytes (${misbehaviour.seed})`
     : misbehaviour.kind;
 }
+
+describe('a silent peer listed before a real broker', () => {
+  it('costs one request timeout: with the default timeouts the snapshot asks the next broker', async () => {
+    const telemetry = (harness = new TelemetryHarness());
+    broker = await startHostileBroker({ kind: 'silence' }, 'connect');
+    const warnings: string[] = [];
+    collector = new KafkaClusterCollector({
+      brokers: [broker.address, ...inject('kafkaBrokers')],
+      minSnapshotIntervalMs: 0,
+      warn: (line) => warnings.push(line),
+    }).start();
+    telemetry.produceFrom(collector);
+    const snapshot = await collector.snapshot();
+    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.complete).toBe(true);
+    expect(snapshot.brokers.length).toBeGreaterThan(0);
+    expect(warnings).toEqual([]);
+    expect(escaped).toEqual([]);
+  });
+});

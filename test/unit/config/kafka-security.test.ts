@@ -51,7 +51,7 @@ type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
 
 /** The provider as the cluster client hands it to KafkaJS (guarded there). */
 function providerOf(input: KafkaSecurityInput) {
-  const sasl = withGuardedTokenProvider(build(input).sasl);
+  const sasl = withGuardedTokenProvider(build(input).sasl, 10_000);
   expect(sasl?.mechanism).toBe('oauthbearer');
   return (sasl as OauthBearerSasl).oauthBearerProvider;
 }

@@ -63,6 +63,19 @@ describe('connectionFailure', () => {
       'a reply frame announced 0 bytes',
     ],
     [new MalformedReplyError('answered with TLS', TLS_REPLY_CODE), 'tls', 'answered with TLS'],
+    [
+      Object.assign(
+        kafkaJsError(
+          'KafkaJSProtocolError',
+          'The broker does not support the requested SASL mechanism',
+        ),
+        {
+          type: 'UNSUPPORTED_SASL_MECHANISM',
+        },
+      ),
+      'authentication',
+      'The broker does not support the requested SASL mechanism',
+    ],
     [new RangeError('offset out of range'), 'decode', 'offset out of range'],
     [new RequestAborted(), 'aborted', 'stopped waiting: the snapshot deadline passed'],
   ])('%s -> %s', (error, reason, detail) => {
