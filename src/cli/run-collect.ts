@@ -37,7 +37,12 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
     suppressOverrideMessage: true,
   });
   // The reader exports the collector's metrics: it takes the collector as a metric producer.
-  const collector = new KafkaClusterCollector(config.collector);
+  // Its lines go through the CLI's logger (prefixed `kafka-otel collect: warn:`), without the
+  // `kafka-otel:` the collector puts on lines of its own to the diag logger.
+  const collector = new KafkaClusterCollector({
+    ...config.collector,
+    warn: (message) => diag.warn(message),
+  });
   const { reader, endpoint } = createReader(config, collector);
   const meterProvider = new MeterProvider({
     resource: resourceFromAttributes({

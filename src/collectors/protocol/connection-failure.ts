@@ -47,7 +47,7 @@ export function connectionFailure(
   const detail =
     reason === 'connection' && CLOSED_BY_PEER.has(message)
       ? `${message} by the broker${connecting && !usesTls ? ' before it answered (does the listener expect TLS?)' : ''}`
-      : withoutKafkaJsPrefix(message);
+      : readable(withoutKafkaJsPrefix(message));
   return new BrokerRequestError(target, reason, detail, { cause: error });
 }
 
@@ -75,6 +75,25 @@ function reasonOf(error: unknown, message: string): RequestFailureReason {
   }
   // KafkaJS reports a connect that did not complete in time as a connection error.
   return message === 'Connection timeout' ? 'timeout' : 'connection';
+}
+
+/**
+ * OpenSSL's own form of an error (`800C...:error:0A000412:SSL routines:ssl3_read_bytes:sslv3
+ * alert bad certificate:../deps/openssl/...:SSL alert number 42`, with a line break) as one
+ * line an operator reads: the reason and the alert number, and what a refused certificate
+ * usually means. Other messages only lose their line breaks.
+ */
+function readable(message: string): string {
+  const openssl =
+    /:error:[0-9A-Fa-f]+:SSL routines:[^:]*:([^:]+):[^\n]*?(SSL alert number \d+)?\s*$/.exec(
+      message,
+    );
+  const text = openssl
+    ? `${openssl[1]}${openssl[2] ? ` (${openssl[2]})` : ''}`
+    : message.replace(/\s*\n\s*/g, ' ').trim();
+  return /alert (bad certificate|certificate required)/.test(text)
+    ? `${text}: the broker refused the client certificate, or got none (--tls-cert, --tls-key)`
+    : text;
 }
 
 /** KafkaJS prefixes socket errors with "Connection error: "; the reason already says as much. */

@@ -76,6 +76,7 @@ describe('kafka-otel collect against a peer that is not a broker', () => {
     expect(cli.child.exitCode).toBeNull();
     const lines = outageLines(cli.stderr);
     expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kafka-otel collect: warn: cluster snapshot of /);
     expect(lines[0]).toContain('(metadata, malformed_reply: ');
     expect(lines[0]).toContain(broker.address);
   });

@@ -130,6 +130,7 @@ describe('kafka-otel collect refused by a secure listener', () => {
       expect(total(await scrape(url), 'kafka_collector_up')).toBe(0);
       const lines = outageLines(cli.stderr);
       expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^kafka-otel collect: warn: cluster snapshot of /);
       expect(lines[0]).toContain(`(metadata, ${errorType}:`);
       expect(lines[0]).toContain(says);
       expect(cli.child.exitCode).toBeNull();

@@ -31,11 +31,11 @@ describe('connectionFailure', () => {
     [
       kafkaJsError(
         'KafkaJSConnectionError',
-        'Connection error: ... alert bad certificate',
+        'Connection error: 800CB0B5BF7F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 42\n',
         'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
       ),
       'tls',
-      '... alert bad certificate',
+      'sslv3 alert bad certificate (SSL alert number 42): the broker refused the client certificate, or got none (--tls-cert, --tls-key)',
     ],
     [
       kafkaJsError(
