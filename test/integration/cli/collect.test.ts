@@ -14,6 +14,7 @@ import { waitFor } from '../../support/wait-for';
 import { ensureBuilt } from '../register/support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { scrape, total, type Sample } from '../register/support/prometheus-text';
+import { servingUrl } from '../register/support/short-job';
 import { SpawnedProcess } from '../register/support/spawned-process';
 
 const brokers = injectedBrokers();
@@ -39,13 +40,7 @@ function collect(args: string[], env: Record<string, string> = {}): SpawnedProce
 
 /** The /metrics URL the CLI printed once it listened (it was started on port 0). */
 async function metricsUrl(cli: SpawnedProcess): Promise<string> {
-  return waitFor(
-    () => {
-      if (cli.child.exitCode !== null) throw new Error(`collect exited: ${cli.stderr}`);
-      return /serving (http:\/\/[^\s]+\/metrics)/.exec(cli.stderr)?.[1];
-    },
-    { description: 'the serving line on stderr' },
-  );
+  return waitFor(() => servingUrl(cli), { description: 'the serving line on stderr' });
 }
 
 /** A topic of three partitions with 12 messages in partition 0, and a group that committed 4. */

@@ -11,6 +11,7 @@ import { waitFor } from '../../support/wait-for';
 import { ensureBuilt } from '../register/support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { parsePrometheusText, total } from '../register/support/prometheus-text';
+import { shortJobUnderRegister, servingUrl } from '../register/support/short-job';
 import { SpawnedProcess } from '../register/support/spawned-process';
 
 /** Prometheus's default scrape_timeout. */
@@ -47,13 +48,7 @@ function collect(address: string): SpawnedProcess {
 }
 
 async function metricsUrl(cli: SpawnedProcess): Promise<string> {
-  return waitFor(
-    () => {
-      if (cli.child.exitCode !== null) throw new Error(`collect exited: ${cli.stderr}`);
-      return /serving (http:\/\/[^\s]+\/metrics)/.exec(cli.stderr)?.[1];
-    },
-    { description: 'the serving line on stderr' },
-  );
+  return waitFor(() => servingUrl(cli), { description: 'the serving line on stderr' });
 }
 
 /** A scrape as Prometheus makes it: given up after its default timeout. */
@@ -100,18 +95,9 @@ describe('an application under register whose collector reaches a peer that is n
   it('finishes its own work and exits 0, exports up 0, prints one line naming the cause', async () => {
     const broker = await hostile('zero-length');
     const serviceName = `hostile-register-${Date.now()}`;
-    const app = new SpawnedProcess(
-      ['--require', 'kafka-otel/register', 'test/integration/register/apps/ends-by-itself.cjs'],
-      {
-        OTEL_SERVICE_NAME: serviceName,
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_METRICS_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
-        OTEL_METRIC_EXPORT_INTERVAL: '200',
-        KAFKA_OTEL_COLLECT_BROKERS: broker.address,
-      },
-    );
+    const app = shortJobUnderRegister(serviceName, receiverUrl, {
+      KAFKA_OTEL_COLLECT_BROKERS: broker.address,
+    });
     running.push(app);
     expect(await app.exited).toEqual({ code: 0, signal: null });
     expect(app.eventsNamed('done')).toHaveLength(1);

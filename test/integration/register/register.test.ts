@@ -14,6 +14,7 @@ import { waitFor } from '../../support/wait-for';
 import { ensureBuilt } from './support/built-package';
 import { OtlpReceiver, SpanKind, type ReceivedSpan } from './support/otlp-receiver';
 import { scrape, total } from './support/prometheus-text';
+import { shortJobUnderRegister } from './support/short-job';
 import { SpawnedProcess } from './support/spawned-process';
 
 const brokers = injectedBrokers();
@@ -237,18 +238,9 @@ describe('kafka-otel/register configuration', () => {
 
   it('an in-process cluster collector never keeps an application that ends from exiting', async () => {
     const serviceName = `register-ends-${Date.now()}`;
-    const app = new SpawnedProcess(
-      ['--require', 'kafka-otel/register', 'test/integration/register/apps/ends-by-itself.cjs'],
-      {
-        OTEL_SERVICE_NAME: serviceName,
-        OTEL_TRACES_EXPORTER: 'none',
-        OTEL_METRICS_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
-        OTEL_METRIC_EXPORT_INTERVAL: '200',
-        KAFKA_OTEL_COLLECT_BROKERS: brokers.join(','),
-      },
-    );
+    const app = shortJobUnderRegister(serviceName, receiverUrl, {
+      KAFKA_OTEL_COLLECT_BROKERS: brokers.join(','),
+    });
     running.push(app);
     // The collector connected and reported while the job ran ...
     await waitFor(

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../register/support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { scrape, total } from '../register/support/prometheus-text';
+import { shortJobUnderRegister, servingUrl } from '../register/support/short-job';
 import { SpawnedProcess } from '../register/support/spawned-process';
 import {
   ACCESS_NAMES,
@@ -55,13 +56,7 @@ function collect(args: string[], env: Record<string, string>): SpawnedProcess {
 
 /** The CLI's /metrics text once it serves, and its samples. */
 async function firstScrape(cli: SpawnedProcess) {
-  const url = await waitFor(
-    () => {
-      if (cli.child.exitCode !== null) throw new Error(`collect exited: ${cli.stderr}`);
-      return /serving (http:\/\/[^\s]+\/metrics)/.exec(cli.stderr)?.[1];
-    },
-    { description: 'the serving line on stderr' },
-  );
+  const url = await waitFor(() => servingUrl(cli), { description: 'the serving line on stderr' });
   const text = await (await fetch(url)).text();
   return { url, text, samples: await scrape(url) };
 }
@@ -141,18 +136,7 @@ describe('kafka-otel collect refused by a secure listener', () => {
 
 /** An application that works for 1.5 s under register, exporting metrics over OTLP every 200 ms. */
 function application(serviceName: string, collectorEnv: Record<string, string>): SpawnedProcess {
-  const app = new SpawnedProcess(
-    ['--require', 'kafka-otel/register', 'test/integration/register/apps/ends-by-itself.cjs'],
-    {
-      OTEL_SERVICE_NAME: serviceName,
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_METRICS_EXPORTER: 'otlp',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
-      OTEL_METRIC_EXPORT_INTERVAL: '200',
-      ...collectorEnv,
-    },
-  );
+  const app = shortJobUnderRegister(serviceName, receiverUrl, collectorEnv);
   running.push(app);
   return app;
 }
