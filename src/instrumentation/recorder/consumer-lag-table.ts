@@ -8,8 +8,11 @@ interface LagPoint {
 /**
  * The last lag each consumer saw per partition, read by the `kafka.consumer.lag` gauge.
  *
- * Kept per consumer so a revoked partition (or a stopped consumer) drops its series instead of
- * freezing at a stale value; memory is bounded by the partitions currently assigned.
+ * Kept per consumer so the gauge stops observing a partition once it is revoked from its consumer
+ * (or the consumer stops), and memory stays bounded by the partitions currently assigned. What an
+ * export shows then depends on the reader: a delta reader drops the series, but the OpenTelemetry
+ * JS SDK's cumulative readers keep exporting its last observed value (an SDK behaviour, see Known
+ * limitations in docs/instrumentation.md).
  */
 export class ConsumerLagTable {
   private readonly byConsumer = new Map<object, Map<string, LagPoint>>();

@@ -1,15 +1,17 @@
 /**
- * Consumer group telemetry on the real broker: rebalances of a two-member group, the consumer's
- * own lag reaching 0 after catch-up, crashes, commits and eachBatch spans.
+ * Consumer group telemetry on the real broker: rebalances of a two-member group, the exact lag a
+ * consumer's batches leave and its fall to 0 after catch-up, crashes, commits and eachBatch spans.
  */
-import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaSeeingHandlerErrors } from '../../support/handler-errors';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
 import { randomGroup } from '../../support/names';
+import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { waitFor } from '../../support/wait-for';
 
-const { harness, createKafka, createTopic, shutdown } = instrumentKafkaJs();
+const { harness, kafkajs, brokers, createKafka, createTopic, shutdown } = instrumentKafkaJs();
 const clients: { disconnect(): Promise<void> }[] = [];
 let kafka: Kafka;
 let producer: Producer;
@@ -90,19 +92,70 @@ describe('consumer group telemetry', () => {
     );
   });
 
-  it('reports the consumer lag per partition and brings it to 0 after catch-up', async () => {
-    const topic = await topicWith(2, 40);
+  it('reports the lag each batch leaves per partition, exactly, and brings it to 0 after catch-up', async () => {
+    // Four sends of 5 messages per partition: each send is one record batch in each partition's
+    // log, and a fetch smaller than one record batch makes the broker return one at a time. So
+    // the first batch KafkaJS delivers leaves the rest of the partition behind it.
+    const topic = await createTopic(2, 'group');
+    const perPartition = 20;
+    for (let sent = 0; sent < perPartition; sent += 5) {
+      await producer.send({
+        topic,
+        messages: [0, 1].flatMap((partition) =>
+          Array.from({ length: 5 }, (_, i) => ({ partition, value: `p${partition}-${sent + i}` })),
+        ),
+      });
+    }
     const groupId = randomGroup('lag');
-    const member = consumer(groupId, { maxBytesPerPartition: 200 });
+    const member = consumer(groupId, { maxBytesPerPartition: 64 });
     await member.connect();
     await member.subscribe({ topic, fromBeginning: true });
-    await member.run({ eachMessage: () => Promise.resolve() });
 
+    // Each partition pauses after its first batch: the lag of that batch stays the last one seen.
+    const firstBatches = new Map<number, { highWatermark: string; nextOffset: number }>();
+    let batches = 0;
+    let delivered = 0;
+    await member.run({
+      eachBatch: (payload) => {
+        const { batch } = payload;
+        batches++;
+        delivered += batch.messages.length;
+        if (!firstBatches.has(batch.partition)) {
+          const last = batch.messages[batch.messages.length - 1]!;
+          firstBatches.set(batch.partition, {
+            highWatermark: batch.highWatermark,
+            nextOffset: Number(last.offset) + 1,
+          });
+          payload.pause();
+        }
+        return Promise.resolve();
+      },
+    });
     const lagOf = () =>
       harness.points('kafka.consumer.lag', {
         ...group(groupId),
         'messaging.destination.name': topic,
       });
+    const byPartition = (points: { attributes: Attributes; value: number }[]) =>
+      Object.fromEntries(
+        points.map((p) => [String(p.attributes['messaging.destination.partition.id']), p.value]),
+      );
+
+    // KafkaJS reports a batch's end (and the instrumentation takes its lag) before it fetches
+    // again, so once both partitions are paused their lags are the first batches'.
+    await waitFor(() => firstBatches.size === 2, { description: 'a first batch per partition' });
+    await waitFor(async () => (await lagOf()).length === 2, { description: 'two lag series' });
+    const expected: Record<string, number> = {};
+    for (const [partition, first] of firstBatches) {
+      expect(first.highWatermark, `high watermark of partition ${partition}`).toBe(
+        String(perPartition),
+      );
+      expect(first.nextOffset, `partition ${partition} left behind`).toBeLessThan(perPartition);
+      expected[String(partition)] = perPartition - first.nextOffset;
+    }
+    expect(byPartition(await lagOf())).toEqual(expected);
+
+    member.resume([{ topic, partitions: [0, 1] }]);
     await waitFor(
       async () => {
         const points = await lagOf();
@@ -110,62 +163,89 @@ describe('consumer group telemetry', () => {
       },
       { description: 'lag 0 on both partitions' },
     );
-    const points = await lagOf();
-    expect(points.map((p) => p.attributes['messaging.destination.partition.id']).sort()).toEqual([
-      '0',
-      '1',
-    ]);
+    expect(byPartition(await lagOf())).toEqual({ '0': 0, '1': 0 });
+    expect(delivered).toBe(2 * perPartition);
     expect(
       await harness.total('messaging.client.consumed.messages', {
         ...group(groupId),
         'messaging.destination.name': topic,
       }),
-    ).toBe(40);
-    // Auto-commit ran at least once and was counted.
+    ).toBe(2 * perPartition);
+    // Auto-commit sends one commit after each batch (each resolved new offsets).
     await waitFor(
-      async () => (await harness.total('kafka.consumer.commits', group(groupId))) >= 1,
-      {
-        description: 'an offset commit',
-      },
+      async () => (await harness.total('kafka.consumer.commits', group(groupId))) === batches,
+      { description: `${batches} offset commits, one per batch` },
     );
   });
 
-  it('counts a crash with its restart flag, ends the failed span and gives the error to KafkaJS', async () => {
+  it('counts a crash with its restart flag, fails its span, gives KafkaJS the very error thrown and ends every span', async () => {
     const topic = await topicWith(1, 1);
     const groupId = randomGroup('crash');
     const failure = new Error('payment service down');
-    const seen: unknown[] = [];
-    const member = consumer(groupId, { retry: { retries: 0 } });
-    member.on(member.events.CRASH, (event) => seen.push(event.payload.error));
+    const crashes: unknown[] = [];
+    const seenByKafkaJs = kafkaSeeingHandlerErrors(kafkajs, brokers);
+    const member = seenByKafkaJs.kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      heartbeatInterval: 500,
+      retry: { retries: 0, initialRetryTime: 100 },
+    });
+    clients.push(member);
+    member.on(member.events.CRASH, (event) => crashes.push(event.payload.error));
     await member.connect();
     await member.subscribe({ topic, fromBeginning: true });
-    await member.run({ eachMessage: () => Promise.reject(failure) });
-
-    await waitFor(
-      async () => (await harness.total('kafka.consumer.crashes', group(groupId))) >= 1,
-      {
-        description: 'a crash',
-      },
-    );
-    const [crash] = await harness.points('kafka.consumer.crashes', group(groupId));
-    expect(crash!.attributes).toMatchObject({
-      'error.type': 'Error',
-      'kafka.consumer.restart': true,
+    // The first delivery fails; KafkaJS restarts the consumer and delivers the message again.
+    let calls = 0;
+    await member.run({
+      eachMessage: () => (++calls === 1 ? Promise.reject(failure) : Promise.resolve()),
     });
-    // KafkaJS saw the very error the handler threw, not a wrapper of ours.
+    await waitFor(() => harness.spansNamed(`process ${topic}`).length === 2, {
+      description: 'the failed delivery and the one after the restart',
+    });
+    await member.disconnect();
+    expect(calls).toBe(2);
+
+    expect(await harness.points('kafka.consumer.crashes', group(groupId))).toEqual([
+      {
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.consumer.group.name': groupId,
+          'error.type': 'Error',
+          'kafka.consumer.restart': true,
+        },
+        value: 1,
+      },
+    ]);
+    // The runner caught the handler's very object; its retrier wrapped that object, as is, as the
+    // cause of the crash error (KafkaJS's own wrapper, the same without instrumentation).
+    expect(seenByKafkaJs.caught).toHaveLength(1);
+    expect(seenByKafkaJs.caught[0]).toBe(failure);
+    expect(crashes).toHaveLength(1);
+    expect((crashes[0] as Error).name).toBe('KafkaJSNumberOfRetriesExceeded');
+    expect((crashes[0] as Error).cause).toBe(failure);
+
+    const [failed, redelivered] = harness.spansNamed(`process ${topic}`);
+    expect(failed!.status).toEqual({ code: SpanStatusCode.ERROR, message: failure.message });
+    expect(failed!.attributes['error.type']).toBe('Error');
     expect(
-      seen.some((error) => error === failure || (error as { cause?: unknown }).cause === failure),
-    ).toBe(true);
-    const failed = harness.spansNamed(`process ${topic}`);
-    expect(failed.length).toBeGreaterThanOrEqual(1);
-    expect(failed[0]!.status.code).toBe(2);
-    expect(failed[0]!.attributes['error.type']).toBe('Error');
-    expect(
-      await harness.total('messaging.process.duration', {
-        'messaging.destination.name': topic,
-        'error.type': 'Error',
-      }),
-    ).toBeGreaterThanOrEqual(1);
+      failed!.events.map((event) => [event.name, event.attributes?.['exception.message']]),
+    ).toEqual([['exception', failure.message]]);
+    expect(redelivered!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(redelivered!.attributes['error.type']).toBeUndefined();
+    const handlerCalls = await harness.points('messaging.process.duration', {
+      'messaging.destination.name': topic,
+    });
+    expect(handlerCalls.map((p) => [p.attributes['error.type'], p.value])).toEqual(
+      expect.arrayContaining([
+        ['Error', 1],
+        [undefined, 1],
+      ]),
+    );
+    expect(handlerCalls).toHaveLength(2);
+
+    // Every span of this file so far ended, the failed one included (and there were some).
+    expect(harness.spanCounter.started).toBeGreaterThan(0);
+    expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
   });
 
   it('traces eachBatch: a poll span linked to the producers, a process span per resolved message, commits', async () => {
@@ -241,9 +321,5 @@ describe('consumer group telemetry', () => {
         ...group(groupId),
       }),
     ).toBeGreaterThanOrEqual(1);
-  });
-
-  it('ends every span it started, crashes included', () => {
-    expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
   });
 });
