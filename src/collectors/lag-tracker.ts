@@ -1,5 +1,5 @@
 import type { ClusterSnapshot } from './cluster-snapshot';
-import type { LagStatus } from './lag/lag-status';
+import { type LagStatus, worseLagStatus } from './lag/lag-status';
 import { LagStatusEvaluator, type LagStatusEvaluatorOptions } from './lag/lag-status-evaluator';
 import { OffsetTimeIndex, type OffsetTimeIndexOptions } from './lag/offset-time-index';
 
@@ -10,7 +10,10 @@ export interface LagTrackerOptions {
 
 /** What the tracker derived for one group from this snapshot and the ones before it. */
 export interface GroupLagEstimate {
-  /** Lag status by the sliding-window rules; undefined until enough observations exist. */
+  /**
+   * Lag status by the sliding-window rules: the worst of the group's partitions in this
+   * snapshot; undefined when none of them has a committed offset and a known log end.
+   */
   status?: LagStatus;
   /**
    * Interpolated time lag in seconds of each of the group's partitions that has none from the
@@ -53,6 +56,10 @@ export class LagTracker {
     const estimates = new Map<string, GroupLagEstimate>();
     for (const group of snapshot.groups) {
       const consumerActive = group.members > 0;
+      // The worst status of the partitions in this snapshot only: a window kept for a partition
+      // the group no longer has (its topic deleted, its offsets expired) waits in the evaluator
+      // to be forgotten, but must not speak for the group meanwhile.
+      let status: LagStatus | undefined;
       const timeLagSeconds = group.partitions.map((p) => {
         if (p.committedOffset === undefined || p.lag === undefined) return undefined;
         this.evaluator.observe(group.groupId, p.topic, p.partition, {
@@ -62,15 +69,16 @@ export class LagTracker {
           logStartOffset: logStart.get(p.topic)?.get(p.partition),
           consumerActive,
         });
+        const observed = this.evaluator.partitionStatus(group.groupId, p.topic, p.partition);
+        if (observed !== undefined) {
+          status = status === undefined ? observed : worseLagStatus(status, observed);
+        }
         // Interpolated only where the log could not tell (see the snapshot's time-lag phase).
         return p.timeLagSeconds !== undefined
           ? undefined
           : this.index.timeLagSeconds(p.topic, p.partition, p.committedOffset, now);
       });
-      estimates.set(group.groupId, {
-        status: this.evaluator.groupStatus(group.groupId),
-        timeLagSeconds,
-      });
+      estimates.set(group.groupId, { status, timeLagSeconds });
     }
     this.index.forgetStale(now);
     this.evaluator.forgetStale(now);

@@ -49,7 +49,9 @@ type TopicPartitions = Map<number, TrackedPartition>;
  *   logStartOffset, consumerActive });
  * ```
  *
- * then read `groupStatus(group)` (or iterate `groupStatuses()`) and call `forgetStale(now)`.
+ * then read `partitionStatus(...)` (the collector's `LagTracker` takes the worst of the partitions
+ * a group has in the current snapshot) or `groupStatus(group)` (the worst of every partition still
+ * tracked, including ones waiting to be forgotten), and call `forgetStale(now)`.
  * The rules are in `lag-status-rules.ts`; a partition's status is computed when it is observed
  * (O(windowSize)), so reading a group's status is O(its partitions) and allocates nothing.
  *
