@@ -1,9 +1,10 @@
 /**
  * What the instrumentation promises beyond telemetry: it never changes what the application
- * sees, can be turned off and on, and honours its options. All on the real broker.
+ * sees, runs the application's hooks, can be turned off and on, and honours its options. All on
+ * the real broker; every test reads only the telemetry of its own topic, group or trace.
  */
 import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
-import { SpanKind } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanKind, SpanStatusCode, type DiagLogger } from '@opentelemetry/api';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,10 +24,19 @@ afterAll(shutdown);
 
 const newTopic = (partitions = 1) => createTopic(partitions, 'guarantee');
 
-/** Consumes `count` messages of a topic from the beginning with a fresh group. */
-async function consume(topic: string, count: number, client = kafka) {
+/** KafkaJS's connection class, whose `send` the instrumentation wraps (shimmer's marks). */
+type WrappedMethod = { __wrapped?: boolean; __original?: WrappedMethod };
+const connectionClass = () =>
+  nodeRequire('kafkajs/src/network/connection.js') as { prototype: { send: WrappedMethod } };
+
+/**
+ * Consumes exactly `count` messages of a topic from the beginning with a fresh (or the given)
+ * group, and waits until their `count` process spans have ended: spans end after the handler's
+ * promise settles. Either wait timing out fails the test.
+ */
+async function consume(topic: string, count: number, groupId = randomGroup('g')) {
   const received: KafkaMessage[] = [];
-  const consumer = client.consumer({ groupId: randomGroup('g'), maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -37,49 +47,154 @@ async function consume(topic: string, count: number, client = kafka) {
       },
     });
     await waitFor(() => received.length >= count, { description: `${count} messages` });
-    // Spans end after the handler's promise settles; let the last one finish.
-    await waitFor(() => harness.spansNamed(`process ${topic}`).length >= count || count === 0, {
-      description: 'process spans',
-      timeoutMs: 5_000,
-    }).catch(() => undefined);
+    await waitFor(() => harness.spansNamed(`process ${topic}`).length >= count, {
+      description: `${count} process spans of ${topic}`,
+    });
   } finally {
     await consumer.disconnect();
   }
+  expect(received).toHaveLength(count);
   return received;
 }
 
+async function produce(topic: string, values: string[]) {
+  const producer = kafka.producer(IDEMPOTENT_PRODUCER);
+  await producer.connect();
+  try {
+    return await producer.send({ topic, messages: values.map((value) => ({ value })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Protocol requests of one API recorded so far (all clients of this file). */
+const requestsOf = (api: string) =>
+  harness.total('kafka.client.request.duration', { 'kafka.api.name': api });
+
+/** Runs `work` with a diag logger that keeps error lines; the global diag is off again after. */
+async function withDiagErrors(work: (errors: unknown[][]) => Promise<void>) {
+  const errors: unknown[][] = [];
+  const ignore = () => undefined;
+  const logger: DiagLogger = {
+    error: (...args: unknown[]) => errors.push(args),
+    warn: ignore,
+    info: ignore,
+    debug: ignore,
+    verbose: ignore,
+  };
+  diag.setLogger(logger, DiagLogLevel.ERROR);
+  try {
+    await work(errors);
+  } finally {
+    diag.disable();
+  }
+}
+
 describe('instrumentation guarantees', () => {
-  it('survives throwing hooks: the send result and the consumed messages are unchanged', async () => {
+  it('survives throwing hooks: each ran once per message, was logged, and changed nothing the application sees', async () => {
+    const producerHookBug = new Error('producer hook bug');
+    const consumerHookBug = new Error('consumer hook bug');
+    const producerCalls: { topic: string; value: string }[] = [];
+    const consumerCalls: { topic: string; partition: number; offset: string }[] = [];
     instrumentation.setConfig({
-      producerHook: () => {
-        throw new Error('producer hook bug');
+      producerHook: (_span, { topic, message }) => {
+        producerCalls.push({ topic, value: String(message.value) });
+        throw producerHookBug;
       },
-      consumerHook: () => {
-        throw new Error('consumer hook bug');
+      consumerHook: (_span, { topic, partition, message }) => {
+        consumerCalls.push({ topic, partition, offset: message.offset });
+        throw consumerHookBug;
       },
     });
     try {
-      const topic = await newTopic();
-      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
-      await producer.connect();
-      const result = await producer.send({ topic, messages: [{ key: 'a', value: 'one' }] });
-      await producer.disconnect();
-      expect(result).toEqual([
-        expect.objectContaining({ topicName: topic, partition: 0, errorCode: 0, baseOffset: '0' }),
-      ]);
-      const [message] = await consume(topic, 1);
-      expect(message!.value?.toString()).toBe('one');
-      expect(harness.spansNamed(`send ${topic}`)).toHaveLength(1);
+      await withDiagErrors(async (errors) => {
+        const topic = await newTopic();
+        const result = await produce(topic, ['one', 'two']);
+        expect(result).toEqual([
+          expect.objectContaining({
+            topicName: topic,
+            partition: 0,
+            errorCode: 0,
+            baseOffset: '0',
+          }),
+        ]);
+        const messages = await consume(topic, 2);
+        expect(messages.map((m) => [m.offset, m.value?.toString()])).toEqual([
+          ['0', 'one'],
+          ['1', 'two'],
+        ]);
+
+        expect(producerCalls).toEqual([
+          { topic, value: 'one' },
+          { topic, value: 'two' },
+        ]);
+        expect(consumerCalls).toEqual([
+          { topic, partition: 0, offset: '0' },
+          { topic, partition: 0, offset: '1' },
+        ]);
+        // Logged through diag, once per call, with the hook's own error.
+        const thrownByHooks = errors.map((args) => args.find((arg) => arg instanceof Error));
+        expect(thrownByHooks).toEqual([
+          producerHookBug,
+          producerHookBug,
+          consumerHookBug,
+          consumerHookBug,
+        ]);
+        // The spans the hooks were handed are still whole and unfailed.
+        for (const name of [`send ${topic}`, `process ${topic}`]) {
+          const spans = harness.spansNamed(name);
+          expect(spans, name).toHaveLength(2);
+          for (const span of spans) {
+            expect(span.status.code, name).toBe(SpanStatusCode.UNSET);
+            expect(span.attributes['kafka.offset'], name).toEqual(expect.any(Number));
+          }
+        }
+      });
     } finally {
       instrumentation.setConfig({});
     }
   });
 
-  it('restores the originals on disable, records nothing while disabled, and resumes on enable', async () => {
+  it('lets hooks change spans: what a hook sets is on the exported send and process spans', async () => {
+    instrumentation.setConfig({
+      producerHook: (span, { message }) => {
+        span.setAttribute('app.order', String(message.value));
+      },
+      consumerHook: (span, { partition, message }) => {
+        span.setAttribute('app.order', String(message.value));
+        span.setAttribute('app.position', `${partition}/${message.offset}`);
+      },
+    });
+    try {
+      const topic = await newTopic();
+      await produce(topic, ['first', 'second']);
+      await consume(topic, 2);
+      // Each span's offset with what its hook set, in offset order.
+      const hookAttributes = (name: string, attribute: string) =>
+        harness
+          .spansNamed(name)
+          .map((span) => [span.attributes['kafka.offset'], span.attributes[attribute]])
+          .sort(([a], [b]) => Number(a) - Number(b));
+      expect(hookAttributes(`send ${topic}`, 'app.order')).toEqual([
+        [0, 'first'],
+        [1, 'second'],
+      ]);
+      expect(hookAttributes(`process ${topic}`, 'app.order')).toEqual([
+        [0, 'first'],
+        [1, 'second'],
+      ]);
+      expect(hookAttributes(`process ${topic}`, 'app.position')).toEqual([
+        [0, '0/0'],
+        [1, '0/1'],
+      ]);
+    } finally {
+      instrumentation.setConfig({});
+    }
+  });
+
+  it('restores the originals on disable and records nothing while disabled', async () => {
     const { Kafka: KafkaClass } = kafkajs;
-    const connection = nodeRequire('kafkajs/src/network/connection.js') as {
-      prototype: { send: { __wrapped?: boolean } };
-    };
+    const connection = connectionClass();
     expect(connection.prototype.send.__wrapped).toBe(true);
 
     instrumentation.disable();
@@ -88,13 +203,10 @@ describe('instrumentation guarantees', () => {
       // The exported class was never replaced nor wrapped: KafkaJS's own, before and after.
       const exported = (nodeRequire('kafkajs') as typeof kafkajs).Kafka;
       expect(exported).toBe(KafkaClass);
-      expect((exported.prototype.producer as { __wrapped?: boolean }).__wrapped).toBeUndefined();
+      expect((exported.prototype.producer as WrappedMethod).__wrapped).toBeUndefined();
 
       const topic = await newTopic();
-      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
-      await producer.connect();
-      await producer.send({ topic, messages: [{ value: 'unseen' }] });
-      await producer.disconnect();
+      await produce(topic, ['unseen']);
       expect(harness.spansNamed(`send ${topic}`)).toHaveLength(0);
       expect(
         await harness.total('messaging.client.sent.messages', {
@@ -104,19 +216,33 @@ describe('instrumentation guarantees', () => {
     } finally {
       instrumentation.enable();
     }
-    expect(connection.prototype.send.__wrapped).toBe(true);
-    const topic = await newTopic();
-    const producer = kafka.producer(IDEMPOTENT_PRODUCER);
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value: 'seen' }] });
-    await producer.disconnect();
-    // Enabled again (and enable() twice would not wrap twice): exactly one span per message.
+  });
+
+  it('resumes on enable, and enable() twice never wraps twice: one span, one count, one request', async () => {
+    instrumentation.disable();
     instrumentation.enable();
-    expect(harness.spansNamed(`send ${topic}`)).toHaveLength(1);
+    // The second enable(), before anything is sent: it must not wrap what is already wrapped.
+    instrumentation.enable();
+    const send = connectionClass().prototype.send;
+    expect(send.__wrapped).toBe(true);
+    expect(send.__original?.__wrapped).toBeUndefined();
+
+    const topic = await newTopic();
+    const produceRequests = await requestsOf('Produce');
+    await produce(topic, ['seen-1', 'seen-2']);
+    expect(harness.spansNamed(`send ${topic}`)).toHaveLength(2);
+    expect(
+      await harness.total('messaging.client.sent.messages', {
+        'messaging.destination.name': topic,
+      }),
+    ).toBe(2);
+    // One send call to a one-partition topic is one Produce request: counted once.
+    expect((await requestsOf('Produce')) - produceRequests).toBe(1);
   });
 
   it('ignores and counts a malformed traceparent: the process span starts a new trace', async () => {
     const topic = await newTopic();
+    const groupId = randomGroup('g');
     instrumentation.disable();
     try {
       const producer = kafka.producer(IDEMPOTENT_PRODUCER);
@@ -129,21 +255,23 @@ describe('instrumentation guarantees', () => {
     } finally {
       instrumentation.enable();
     }
-    const [message] = await consume(topic, 1);
+    const [message] = await consume(topic, 1, groupId);
     expect(message!.headers?.traceparent?.toString()).toBe('not-a-trace-context');
-    const [process] = harness.spansNamed(`process ${topic}`);
-    expect(process!.parentSpanContext).toBeUndefined();
-    expect(await harness.total('kafka.consumer.invalid_trace_context')).toBeGreaterThanOrEqual(1);
+    const processes = harness.spansNamed(`process ${topic}`);
+    expect(processes).toHaveLength(1);
+    expect(processes[0]!.parentSpanContext).toBeUndefined();
+    expect(
+      await harness.total('kafka.consumer.invalid_trace_context', {
+        'messaging.consumer.group.name': groupId,
+      }),
+    ).toBe(1);
   });
 
   it('links instead of parenting in link mode, and emits one span per call in call mode', async () => {
     instrumentation.setConfig({ consumerContextRelation: 'link', producerSpanMode: 'call' });
     try {
       const topic = await newTopic();
-      const producer = kafka.producer(IDEMPOTENT_PRODUCER);
-      await producer.connect();
-      await producer.send({ topic, messages: [{ value: '1' }, { value: '2' }, { value: '3' }] });
-      await producer.disconnect();
+      await produce(topic, ['1', '2', '3']);
       const sends = harness.spansNamed(`send ${topic}`);
       expect(sends).toHaveLength(1);
       expect(sends[0]!.attributes['messaging.batch.message_count']).toBe(3);
@@ -184,12 +312,15 @@ describe('instrumentation guarantees', () => {
         expect(points[0]!.value).toBe(2);
         expect(points[0]!.attributes['messaging.destination.partition.id']).toBeUndefined();
       }
-      const [send] = harness.spansNamed(`send ${topic}`);
-      expect(send!.attributes['kafka.offset']).toEqual(expect.any(Number));
-      expect(send!.attributes['messaging.kafka.offset']).toBe(send!.attributes['kafka.offset']);
-      expect(send!.attributes['messaging.kafka.message.key']).toBe(
-        send!.attributes['kafka.message.key'],
-      );
+      const sends = harness.spansNamed(`send ${topic}`);
+      expect(sends).toHaveLength(2);
+      for (const send of sends) {
+        expect(send.attributes['kafka.offset']).toEqual(expect.any(Number));
+        expect(send.attributes['messaging.kafka.offset']).toBe(send.attributes['kafka.offset']);
+        expect(send.attributes['messaging.kafka.message.key']).toBe(
+          send.attributes['kafka.message.key'],
+        );
+      }
     } finally {
       instrumentation.setConfig({});
     }
@@ -211,24 +342,55 @@ describe('instrumentation guarantees', () => {
     await aborted.abort();
     await producer.disconnect();
 
-    const transactions = harness.spansNamed('transaction');
-    const committed = transactions.find(
-      (t) => t.attributes['kafka.transaction.outcome'] === 'commit',
-    );
-    const abortedSpan = transactions.find(
-      (t) => t.attributes['kafka.transaction.outcome'] === 'abort',
-    );
-    expect(committed).toBeDefined();
-    expect(abortedSpan).toBeDefined();
     const sends = harness.spansNamed(`send ${topic}`);
     expect(sends).toHaveLength(3);
+    // The transaction spans of this topic's sends, by outcome: one committed, one aborted.
+    const parents = new Set(sends.map((send) => send.parentSpanContext?.spanId));
+    const transactions = harness
+      .spansNamed('transaction')
+      .filter((span) => parents.has(span.spanContext().spanId));
+    expect(transactions.map((t) => t.attributes['kafka.transaction.outcome']).sort()).toEqual([
+      'abort',
+      'commit',
+    ]);
+    const committed = transactions.find(
+      (t) => t.attributes['kafka.transaction.outcome'] === 'commit',
+    )!;
     const underCommitted = sends.filter(
-      (s) => s.parentSpanContext?.spanId === committed!.spanContext().spanId,
+      (s) => s.parentSpanContext?.spanId === committed.spanContext().spanId,
     );
     expect(underCommitted).toHaveLength(2);
   });
 
-  it('leaves no span open', () => {
-    expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
+  it('leaves no span open, throwing hooks and transactions included', async () => {
+    const { started, ended } = harness.spanCounter;
+    instrumentation.setConfig({
+      producerHook: () => {
+        throw new Error('producer hook bug');
+      },
+      consumerHook: () => {
+        throw new Error('consumer hook bug');
+      },
+    });
+    try {
+      const topic = await newTopic();
+      await produce(topic, ['a', 'b']);
+      const producer = kafka.producer({
+        transactionalId: randomGroup('txn'),
+        idempotent: true,
+        maxInFlightRequests: 1,
+      });
+      await producer.connect();
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: [{ value: 'c' }] });
+      await transaction.commit();
+      await producer.disconnect();
+      await consume(topic, 3);
+    } finally {
+      instrumentation.setConfig({});
+    }
+    // Three send spans, one transaction span, three process spans: all of them ended.
+    expect(harness.spanCounter.started - started).toBe(7);
+    expect(harness.spanCounter.ended - ended).toBe(7);
   });
 });
