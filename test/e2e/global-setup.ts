@@ -1,5 +1,6 @@
 /**
- * Global setup of the `e2e` project: the real pipeline and a real Kafka, started once per run.
+ * Global setup of the `e2e` project: the real pipeline and a real Kafka, started once per run,
+ * after dist/ is rebuilt if any source is newer than it:
  *  - the otel stack `e2e` (scripts/otel-stack): the Collector running otel-collector.yaml,
  *    Jaeger v2 and Prometheus on a free loopback block searched from 17400 (built and cached
  *    on first use: a cold build takes minutes);
@@ -11,14 +12,15 @@ import { startCluster, stopCluster } from '../../scripts/local-kafka';
 import { startStack, stopStack } from '../../scripts/otel-stack';
 import '../support/otel-stack-context';
 import '../support/provided-context';
-import { assertDistBuilt } from './support/dist-entries';
+import { ensureBuilt } from '../support/built-package';
 
 const NAME = 'e2e';
 const KAFKA_BASE_PORT = 49_592;
 const STACK_PREFERRED_BASE_PORT = 17_400;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  assertDistBuilt();
+  // The apps run the built package: after an edit, `npm run test:e2e` must not test a stale one.
+  ensureBuilt();
   const log = (line: string): void => console.log(`[e2e] ${line}`);
   const kafka = await startCluster({
     cluster: NAME,

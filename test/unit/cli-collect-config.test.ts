@@ -3,8 +3,37 @@ import type { SASLOptions } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli';
 import { parseCollectConfig, type CollectConfig } from '../../src/cli/collect-config';
+import { FLAGS_BY_NAME } from '../../src/cli/collect-flags';
 import { collectUsage } from '../../src/cli/collect-usage';
-import { COLLECTOR_SETTINGS } from '../../src/config/collector-settings';
+import {
+  BROKERS as BROKERS_SETTING,
+  CLIENT_ID,
+  COLLECTOR_SETTINGS,
+  GROUPS,
+  INCLUDE_INTERNAL_TOPICS,
+  INTERVAL,
+  MAX_SERIES,
+  MIN_SNAPSHOT_INTERVAL,
+  OTLP_ENDPOINT,
+  OTLP_PROTOCOL,
+  PARTITION_METRICS,
+  PROMETHEUS_HOST,
+  PROMETHEUS_PORT,
+  SASL_MECHANISM,
+  SASL_OAUTHBEARER_PROVIDER,
+  SASL_PASSWORD,
+  SASL_PASSWORD_ENV,
+  SASL_USERNAME,
+  TIME_LAG_READS,
+  TLS,
+  TLS_CA,
+  TLS_CERT,
+  TLS_KEY,
+  TLS_KEY_PASSWORD,
+  TLS_KEY_PASSWORD_ENV,
+  TOPICS,
+} from '../../src/config/collector-settings';
+import { settingVariables, type Setting } from '../../src/config/setting';
 import { captureStream } from '../support/capture-stream';
 import {
   KEY_PASSPHRASE,
@@ -31,6 +60,243 @@ function usageError(argv: string[], env: Record<string, string> = {}): string {
   throw new Error('no usage error');
 }
 
+/**
+ * One setting given with a value other than its default, and where that value shows in the
+ * configuration. A switch is given by its flag alone, or its variable at the value the flag
+ * sets; any other setting by `text`.
+ */
+interface SettingCase {
+  text?: string;
+  /** Other settings it needs to take effect, as flags. */
+  needs?: string[];
+  /** Variables it needs besides its own (the one a `*-env` setting names). */
+  env?: Record<string, string>;
+  /** Reads the value from the configuration (a provider's token is read by calling it). */
+  read: (config: CollectConfig) => unknown;
+  expected: unknown;
+}
+
+type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
+
+/** A case for every setting of `kafka-otel collect`, by its canonical variable. */
+function settingCases(files: SecurityFiles): Record<string, SettingCase> {
+  const pem = (file: string) => readFileSync(file, 'utf8');
+  const plainLogin = ['--sasl-mechanism', 'plain', '--sasl-username', 'u'];
+  const clientIdentity = { cert: pem(files.cert), key: pem(files.key) };
+  const encryptedIdentity = ['--tls-cert', files.cert, '--tls-key', files.encryptedKey];
+  const decryptedIdentity = {
+    cert: pem(files.cert),
+    key: pem(files.encryptedKey),
+    passphrase: KEY_PASSPHRASE,
+  };
+  return {
+    [BROKERS_SETTING.env]: {
+      text: 'k9:9099,[::1]:9092',
+      read: (c) => c.collector.brokers,
+      expected: ['k9:9099', '[::1]:9092'],
+    },
+    [PROMETHEUS_PORT.env]: {
+      text: '9308',
+      read: (c) => c.output,
+      expected: { kind: 'prometheus', host: undefined, port: 9308 },
+    },
+    [PROMETHEUS_HOST.env]: {
+      text: '127.0.0.1',
+      read: (c) => c.output,
+      expected: { kind: 'prometheus', host: '127.0.0.1', port: 9464 },
+    },
+    [OTLP_ENDPOINT.env]: {
+      text: 'http://otel:4318',
+      read: (c) => c.output,
+      expected: { kind: 'otlp', protocol: 'http/protobuf', url: 'http://otel:4318/v1/metrics' },
+    },
+    [OTLP_PROTOCOL.env]: {
+      text: 'grpc',
+      needs: ['--otlp-endpoint', 'http://otel:4317'],
+      read: (c) => c.output,
+      expected: { kind: 'otlp', protocol: 'grpc', url: 'http://otel:4317/' },
+    },
+    [INTERVAL.env]: {
+      text: '1m30s',
+      // Prometheus scrapes within one interval share a snapshot.
+      read: (c) => [c.intervalMs, c.collector.minSnapshotIntervalMs],
+      expected: [90_000, 90_000],
+    },
+    [MIN_SNAPSHOT_INTERVAL.env]: {
+      text: '3s',
+      read: (c) => c.collector.minSnapshotIntervalMs,
+      expected: 3_000,
+    },
+    [TOPICS.env]: { text: 'orders.*', read: (c) => c.collector.topics, expected: /orders.*/ },
+    [GROUPS.env]: {
+      text: 'billing|settlement',
+      read: (c) => c.collector.groups,
+      expected: /billing|settlement/,
+    },
+    [INCLUDE_INTERNAL_TOPICS.env]: {
+      read: (c) => c.collector.includeInternalTopics,
+      expected: true,
+    },
+    [PARTITION_METRICS.env]: { read: (c) => c.collector.perPartitionMetrics, expected: false },
+    [MAX_SERIES.env]: { text: '20000', read: (c) => c.collector.maxSeries, expected: 20_000 },
+    [TIME_LAG_READS.env]: {
+      text: '1234',
+      read: (c) => c.collector.timeLagReadLimit,
+      expected: 1_234,
+    },
+    [CLIENT_ID.env]: {
+      text: 'exporter-1',
+      read: (c) => c.collector.clientId,
+      expected: 'exporter-1',
+    },
+    [SASL_MECHANISM.env]: {
+      text: 'SCRAM-SHA-256',
+      needs: ['--sasl-username', 'u', '--sasl-password-env', 'PW'],
+      env: { PW: 'pw' },
+      read: (c) => c.collector.sasl,
+      expected: { mechanism: 'scram-sha-256', username: 'u', password: 'pw' },
+    },
+    [SASL_USERNAME.env]: {
+      text: 'exporter',
+      needs: ['--sasl-mechanism', 'plain', '--sasl-password-env', 'PW'],
+      env: { PW: 'pw' },
+      read: (c) => c.collector.sasl,
+      expected: { mechanism: 'plain', username: 'exporter', password: 'pw' },
+    },
+    [SASL_PASSWORD.env]: {
+      text: 's3cret',
+      needs: plainLogin,
+      read: (c) => c.collector.sasl,
+      expected: { mechanism: 'plain', username: 'u', password: 's3cret' },
+    },
+    [SASL_PASSWORD_ENV.env]: {
+      text: 'MY_PW',
+      needs: plainLogin,
+      env: { MY_PW: 'from-my-pw' },
+      read: (c) => c.collector.sasl,
+      expected: { mechanism: 'plain', username: 'u', password: 'from-my-pw' },
+    },
+    [SASL_OAUTHBEARER_PROVIDER.env]: {
+      text: files.providers['named.cjs'],
+      needs: ['--sasl-mechanism', 'oauthbearer'],
+      // The provider that module exports, called: its token.
+      read: async (c) => {
+        const sasl = c.collector.sasl as OauthBearerSasl;
+        return [sasl.mechanism, await sasl.oauthBearerProvider()];
+      },
+      expected: ['oauthbearer', { value: TOKEN, extensions: { logicalCluster: 'lc-1' } }],
+    },
+    [TLS.env]: { read: (c) => c.collector.ssl, expected: true },
+    [TLS_CA.env]: {
+      text: files.ca,
+      read: (c) => c.collector.ssl,
+      expected: { ca: [pem(files.ca)] },
+    },
+    [TLS_CERT.env]: {
+      text: files.cert,
+      needs: ['--tls-key', files.key],
+      read: (c) => c.collector.ssl,
+      expected: clientIdentity,
+    },
+    [TLS_KEY.env]: {
+      text: files.key,
+      needs: ['--tls-cert', files.cert],
+      read: (c) => c.collector.ssl,
+      expected: clientIdentity,
+    },
+    [TLS_KEY_PASSWORD.env]: {
+      text: KEY_PASSPHRASE,
+      needs: encryptedIdentity,
+      read: (c) => c.collector.ssl,
+      expected: decryptedIdentity,
+    },
+    [TLS_KEY_PASSWORD_ENV.env]: {
+      text: 'KEY_PW',
+      needs: encryptedIdentity,
+      env: { KEY_PW: KEY_PASSPHRASE },
+      read: (c) => c.collector.ssl,
+      expected: decryptedIdentity,
+    },
+  };
+}
+
+/** One way of giving a setting: its flag (both forms of a value flag), or one of its variables. */
+interface Given {
+  how: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/** Every way `kafka-otel collect` accepts `setting`, derived from the settings table. */
+function waysToGive(setting: Setting, text: string | undefined): Given[] {
+  const isSwitch = setting.sets !== undefined;
+  const value = isSwitch ? String(setting.sets) : text;
+  if (value === undefined) throw new Error(`the case of ${setting.env} has no text`);
+  const ways: Given[] = [];
+  if (setting.flag !== undefined && isSwitch) {
+    ways.push({ how: `--${setting.flag}`, argv: [`--${setting.flag}`], env: {} });
+  } else if (setting.flag !== undefined) {
+    ways.push(
+      { how: `--${setting.flag} VALUE`, argv: [`--${setting.flag}`, value], env: {} },
+      { how: `--${setting.flag}=VALUE`, argv: [`--${setting.flag}=${value}`], env: {} },
+    );
+  }
+  for (const variable of settingVariables(setting)) {
+    ways.push({ how: variable, argv: [], env: { [variable]: value } });
+  }
+  return ways;
+}
+
+/** What `read` finds in the configuration of `argv` and `env`, or the refusal's message. */
+async function readOrRefusal(
+  read: SettingCase['read'],
+  argv: string[],
+  env: Record<string, string>,
+): Promise<unknown> {
+  try {
+    return await read(parse(argv, env));
+  } catch (error) {
+    if ((error as Error).name !== 'UsageError') throw error;
+    return `refused: ${(error as Error).message}`;
+  }
+}
+
+describe('kafka-otel collect: every setting from its flag and from each of its variables', () => {
+  let files: SecurityFiles;
+  beforeAll(() => {
+    files = writeSecurityFiles();
+  });
+
+  it('has a case for every setting and every flag, so a new one cannot go unread', () => {
+    const covered = Object.keys(settingCases(files)).sort();
+    expect(covered).toEqual(COLLECTOR_SETTINGS.map((s) => s.env).sort());
+    // Every flag the parser accepts belongs to a setting of the table, hence to a case.
+    expect([...FLAGS_BY_NAME.keys()].sort()).toEqual(
+      COLLECTOR_SETTINGS.flatMap((s) => (s.flag === undefined ? [] : [s.flag])).sort(),
+    );
+  });
+
+  it.each(
+    COLLECTOR_SETTINGS.map((s) => [s.flag === undefined ? s.env : `--${s.flag}`, s] as const),
+  )('reads %s from each place it can be given', async (_, setting) => {
+    const cases = settingCases(files);
+    const { text, needs = [], env = {}, read, expected } = cases[setting.env]!;
+    // --brokers is required: every other setting is given with it.
+    const brokers = setting === BROKERS_SETTING ? [] : BROKERS;
+    const ways = waysToGive(setting, text);
+    for (const way of ways) {
+      const given = await readOrRefusal(read, [...brokers, ...needs, ...way.argv], {
+        ...env,
+        ...way.env,
+      });
+      expect(given, way.how).toEqual(expected);
+    }
+    // Not given, the configuration holds something else (or is refused): the value read
+    // above came from the setting, not from a default.
+    expect(await readOrRefusal(read, [...BROKERS, ...needs], env)).not.toEqual(expected);
+  });
+});
+
 describe('kafka-otel collect: flags and variables', () => {
   it('defaults to Prometheus on 9464, every 15s, all topics and groups', () => {
     const config = parse(BROKERS);
@@ -45,64 +311,6 @@ describe('kafka-otel collect: flags and variables', () => {
       perPartitionMetrics: true,
       snapshotTimeoutMs: 8_000,
       minSnapshotIntervalMs: 15_000,
-    });
-  });
-
-  it('reads every option from its flag, in both --flag value and --flag=value forms', () => {
-    const config = parse([
-      '--brokers=k1:9092',
-      '--prometheus-port',
-      '9308',
-      '--prometheus-host=127.0.0.1',
-      '--interval',
-      '1m30s',
-      '--topics',
-      'orders.*',
-      '--groups=billing|settlement',
-      '--include-internal-topics',
-      '--no-partition-metrics',
-      '--client-id',
-      'exporter-1',
-    ]);
-    expect(config.output).toEqual({ kind: 'prometheus', host: '127.0.0.1', port: 9308 });
-    expect(config.intervalMs).toBe(90_000);
-    expect(config.collector).toMatchObject({
-      brokers: ['k1:9092'],
-      clientId: 'exporter-1',
-      topics: /orders.*/,
-      groups: /billing|settlement/,
-      includeInternalTopics: true,
-      perPartitionMetrics: false,
-    });
-  });
-
-  it('reads every option from its KAFKA_OTEL_* variable', () => {
-    const config = parse([], {
-      KAFKA_OTEL_BROKERS: 'k1:9092',
-      KAFKA_OTEL_PROMETHEUS_PORT: '9400',
-      KAFKA_OTEL_PROMETHEUS_HOST: '::1',
-      KAFKA_OTEL_INTERVAL: '30s',
-      KAFKA_OTEL_TOPICS: 'a|b',
-      KAFKA_OTEL_GROUPS: 'g',
-      KAFKA_OTEL_INCLUDE_INTERNAL_TOPICS: 'true',
-      KAFKA_OTEL_PARTITION_METRICS: 'false',
-      KAFKA_OTEL_CLIENT_ID: 'env-client',
-      KAFKA_OTEL_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_OTEL_SASL_USERNAME: 'exporter',
-      KAFKA_OTEL_SASL_PASSWORD: 's3cret',
-      KAFKA_OTEL_TLS: 'true',
-    });
-    expect(config.output).toEqual({ kind: 'prometheus', host: '::1', port: 9400 });
-    expect(config.intervalMs).toBe(30_000);
-    expect(config.collector).toMatchObject({
-      brokers: ['k1:9092'],
-      clientId: 'env-client',
-      topics: /a|b/,
-      groups: /g/,
-      includeInternalTopics: true,
-      perPartitionMetrics: false,
-      sasl: { mechanism: 'scram-sha-512', username: 'exporter', password: 's3cret' },
-      ssl: true,
     });
   });
 
@@ -170,45 +378,6 @@ describe('kafka-otel collect: flags and variables', () => {
     expect(config.collector.sasl).toEqual({ mechanism: 'plain', username: 'u', password: 'pw' });
     // A password left in the environment without a mechanism is not a mistake.
     expect(parse(BROKERS, { KAFKA_OTEL_SASL_PASSWORD: 'pw' }).collector.sasl).toBeUndefined();
-  });
-
-  it('reads the KAFKA_OTEL_COLLECT_* spelling of every variable', () => {
-    const config = parse([], {
-      KAFKA_OTEL_COLLECT_BROKERS: '[::1]:9092',
-      KAFKA_OTEL_COLLECT_OTLP_ENDPOINT: 'http://otel:4318',
-      KAFKA_OTEL_COLLECT_OTLP_PROTOCOL: 'http/json',
-      KAFKA_OTEL_COLLECT_INTERVAL: '20s',
-      KAFKA_OTEL_COLLECT_TOPICS: 'a',
-      KAFKA_OTEL_COLLECT_GROUPS: 'g',
-      KAFKA_OTEL_COLLECT_INCLUDE_INTERNAL_TOPICS: 'true',
-      KAFKA_OTEL_COLLECT_PARTITION_METRICS: 'false',
-      KAFKA_OTEL_COLLECT_CLIENT_ID: 'c',
-      KAFKA_OTEL_COLLECT_SASL_MECHANISM: 'plain',
-      KAFKA_OTEL_COLLECT_SASL_USERNAME: 'u',
-      KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'p',
-      KAFKA_OTEL_COLLECT_TLS: 'true',
-      KAFKA_OTEL_COLLECT_MAX_SERIES: '1000',
-      KAFKA_OTEL_COLLECT_MIN_SNAPSHOT_INTERVAL: '3s',
-    });
-    expect(config.output).toEqual({
-      kind: 'otlp',
-      protocol: 'http/json',
-      url: 'http://otel:4318/v1/metrics',
-    });
-    expect(config.intervalMs).toBe(20_000);
-    expect(config.collector).toEqual({
-      brokers: ['[::1]:9092'],
-      clientId: 'c',
-      topics: /a/,
-      groups: /g/,
-      includeInternalTopics: true,
-      perPartitionMetrics: false,
-      sasl: { mechanism: 'plain', username: 'u', password: 'p' },
-      ssl: true,
-      snapshotTimeoutMs: 8_000,
-      minSnapshotIntervalMs: 3_000,
-      maxSeries: 1000,
-    });
   });
 
   it('lets the KAFKA_OTEL_COLLECT_* spelling win over its KAFKA_OTEL_* alias', () => {
@@ -385,7 +554,6 @@ describe('kafka-otel collect: client certificates and OAUTHBEARER', () => {
     files = writeSecurityFiles();
   });
   const pem = (file: string) => readFileSync(file, 'utf8');
-  type OauthBearerSasl = Extract<SASLOptions, { mechanism: 'oauthbearer' }>;
 
   it('reads the client certificate and key from --tls-cert and --tls-key', () => {
     const config = parse([...BROKERS, '--tls-cert', files.chain, '--tls-key', files.key]);

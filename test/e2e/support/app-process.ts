@@ -61,7 +61,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       () => {
         const exited = app.exited();
         if (exited) throw new Error(`${options.service} ended (${exited}):\n${app.output()}`);
-        return /listening (\d+)/.exec(app.output())?.[1];
+        // A whole line: the text so far may end in the middle of the port number.
+        return app
+          .stdoutLines()
+          .map((line) => /^listening (\d+)$/.exec(line)?.[1])
+          .find((port) => port !== undefined);
       },
       { timeoutMs: 60_000, description: `${options.kind} app ${options.service} to listen` },
     );

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LineBuffer } from '../../support/line-buffer';
 
 /** A process a test started: its output kept for failure messages, and a bounded stop. */
 export interface TestProcess {
@@ -8,6 +9,8 @@ export interface TestProcess {
   child: ChildProcess;
   /** Everything it wrote to stdout and stderr so far. */
   output: () => string;
+  /** The lines it wrote to stdout that have ended so far (a line still being written is not one). */
+  stdoutLines: () => readonly string[];
   /** Exit code or signal once it has ended; undefined while it runs. */
   exited: () => string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
@@ -40,15 +43,22 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const lines: string[] = [];
+  const stdoutLines = new LineBuffer();
   let exit: string | undefined;
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // Decoded by the stream, so a character whose bytes span two chunks is not garbled.
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    lines.push(...stdoutLines.push(chunk));
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.on('error', (error) => (output += `\n[spawn error] ${error.message}\n`));
   child.on('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `exit code ${code}`));
   return {
     name,
     child,
     output: () => output,
+    stdoutLines: () => lines,
     exited: () => exit,
     stop: async (graceMs = 5_000) => {
       if (exit !== undefined || child.exitCode !== null || child.signalCode !== null) return;

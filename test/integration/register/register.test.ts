@@ -13,7 +13,8 @@ import { createTopicAndWait } from '../../support/topics';
 import { waitFor } from '../../support/wait-for';
 import { ensureBuilt } from './support/built-package';
 import { OtlpReceiver, SpanKind, type ReceivedSpan } from './support/otlp-receiver';
-import { scrape, total } from './support/prometheus-text';
+import { KeepAliveScraper } from './support/keep-alive-scraper';
+import { parsePrometheusText, scrape, total, type Sample } from './support/prometheus-text';
 import { shortJobUnderRegister } from './support/short-job';
 import { SpawnedProcess } from './support/spawned-process';
 
@@ -71,6 +72,42 @@ async function sendThroughHttp(app: SpawnedProcess, count: number) {
 
 function spansOf(traceId: string): ReceivedSpan[] {
   return receiver.spans.filter((s) => s.traceId === traceId);
+}
+
+function spansOfService(serviceName: string): ReceivedSpan[] {
+  return receiver.spans.filter((s) => s.resource['service.name'] === serviceName);
+}
+
+/** Names of the scraped series that match `pattern` (histograms count once per suffix). */
+function seriesNames(samples: Sample[], pattern: RegExp): string[] {
+  return [...new Set(samples.map((s) => s.name).filter((name) => pattern.test(name)))];
+}
+
+// Series of each instrumentation register enables, as the Prometheus endpoint names them.
+const KAFKA_SERIES = /^(messaging|kafka)_/;
+// @opentelemetry/instrumentation-http's server duration (old or stable semantic conventions).
+const HTTP_SERVER_SERIES = /^http_server_(request_)?duration/;
+const RUNTIME_SERIES = /^(nodejs|v8js)_/;
+
+/**
+ * The cjs app under register with spans to the receiver (flushed by SIGTERM) and metrics on a
+ * Prometheus endpoint, with `extra` variables.
+ */
+async function appWithSpansAndEndpoint(serviceName: string, extra: Record<string, string> = {}) {
+  const metricsPort = await freePort();
+  const { topic, group, env } = await scenario({
+    OTEL_SERVICE_NAME: serviceName,
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+    OTEL_BSP_SCHEDULE_DELAY: '60000',
+    OTEL_METRICS_EXPORTER: 'prometheus',
+    OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+    ...extra,
+  });
+  const app = launch('cjs', env);
+  return { app, topic, group, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 describe.each(['cjs', 'esm'] as const)('kafka-otel/register, %s app', (module) => {
@@ -251,11 +288,7 @@ describe('kafka-otel/register configuration', () => {
       { description: 'kafka.brokers from the in-process collector' },
     );
     // ... and the process still ends by itself, with the job's own exit code.
-    const exit = await Promise.race([
-      app.exited,
-      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000)),
-    ]);
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(await app.exitWithin(15_000)).toEqual({ code: 0, signal: null });
     expect(app.eventsNamed('done')).toHaveLength(1);
   });
 
@@ -277,5 +310,130 @@ describe('kafka-otel/register configuration', () => {
     expect(receiver.spans.filter((s) => s.resource['service.name'] === serviceName)).toEqual([]);
     // (Node 24 prints KafkaJS's TimeoutNegativeWarning; nothing may come from us.)
     expect(app.stderr).not.toContain('kafka-otel');
+  });
+});
+
+describe('kafka-otel/register, OTEL_NODE_DISABLED_INSTRUMENTATIONS', () => {
+  it('kafkajs: no Kafka span or metric, while HTTP spans and runtime metrics go on', async () => {
+    const serviceName = `register-no-kafkajs-${Date.now()}`;
+    const { app, metricsUrl } = await appWithSpansAndEndpoint(serviceName, {
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'kafkajs',
+    });
+    // The app still sends and consumes: only its telemetry is off.
+    await sendThroughHttp(app, 2);
+
+    const metrics = await scrape(metricsUrl);
+    expect(seriesNames(metrics, KAFKA_SERIES)).toEqual([]);
+    expect(seriesNames(metrics, HTTP_SERVER_SERIES)).not.toEqual([]);
+    expect(seriesNames(metrics, RUNTIME_SERIES)).not.toEqual([]);
+
+    expect(await app.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    // The HTTP request's span, and no send, process or other Kafka span.
+    expect(spansOfService(serviceName).map((s) => [s.kind, s.name])).toEqual([
+      [SpanKind.SERVER, 'GET'],
+    ]);
+    expect(app.stderr).not.toContain('kafka-otel:');
+  });
+
+  it('http,runtime-node: no HTTP span, no HTTP or runtime metric, while Kafka telemetry goes on', async () => {
+    const serviceName = `register-no-http-${Date.now()}`;
+    const { app, topic, group, metricsUrl } = await appWithSpansAndEndpoint(serviceName, {
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,runtime-node',
+    });
+    await sendThroughHttp(app, 2);
+
+    const metrics = await scrape(metricsUrl);
+    const where = { messaging_destination_name: topic };
+    expect(total(metrics, 'messaging_client_sent_messages_total', where)).toBe(2);
+    expect(
+      total(metrics, 'messaging_client_consumed_messages_total', {
+        ...where,
+        messaging_consumer_group_name: group,
+      }),
+    ).toBe(2);
+    expect(seriesNames(metrics, /^http_/)).toEqual([]);
+    expect(seriesNames(metrics, RUNTIME_SERIES)).toEqual([]);
+
+    expect(await app.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    const mine = spansOfService(serviceName);
+    expect(mine.filter((s) => s.kind === SpanKind.SERVER)).toEqual([]);
+    // No HTTP server span to be the parent: each send starts its own trace.
+    const sends = mine.filter((s) => s.kind === SpanKind.PRODUCER);
+    expect(sends.map((s) => [s.name, s.parentSpanId])).toEqual([
+      [`send ${topic}`, undefined],
+      [`send ${topic}`, undefined],
+    ]);
+    const processes = mine.filter((s) => s.kind === SpanKind.CONSUMER);
+    expect(processes.map((s) => s.name)).toEqual([`process ${topic}`, `process ${topic}`]);
+    expect(new Set(processes.map((s) => s.parentSpanId))).toEqual(
+      new Set(sends.map((s) => s.spanId)),
+    );
+    expect(app.stderr).not.toContain('kafka-otel:');
+  });
+});
+
+describe('kafka-otel/register, the Prometheus endpoint', () => {
+  it("gives the app's own HTTP requests a server span and scrapes of /metrics none", async () => {
+    const serviceName = `register-scrapes-${Date.now()}`;
+    const { app, metricsUrl } = await appWithSpansAndEndpoint(serviceName);
+    await app.waitForEvent('listening');
+    // Scraped three times, GET as Prometheus does and HEAD, before the app's own request ...
+    for (const method of ['GET', 'GET', 'HEAD']) {
+      const response = await fetch(metricsUrl, { method });
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+    }
+    await sendThroughHttp(app, 1);
+    // ... and every span ended before SIGTERM flushes them.
+    expect(await app.stop('SIGTERM')).toEqual({ code: null, signal: 'SIGTERM' });
+    const servers = spansOfService(serviceName).filter((s) => s.kind === SpanKind.SERVER);
+    expect(servers.map((s) => s.name)).toEqual(['GET']);
+    expect(servers[0]!.attributes['url.path'] ?? servers[0]!.attributes['http.target']).toMatch(
+      /^\/send\b/,
+    );
+  });
+
+  it('never keeps an application that ends from exiting, nor do the SDK timers, even while scraped', async () => {
+    const metricsPort = await freePort();
+    const serviceName = `register-ends-prometheus-${Date.now()}`;
+    const app = new SpawnedProcess(
+      ['--require', 'kafka-otel/register', 'test/integration/register/apps/ends-when-told.cjs'],
+      {
+        OTEL_SERVICE_NAME: serviceName,
+        // Every timer register can start: the span batch, the OTLP metric push, the runtime
+        // metrics' sampling, besides the endpoint.
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'prometheus,otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+        OTEL_METRIC_EXPORT_INTERVAL: '200',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+      },
+    );
+    running.push(app);
+    await app.waitForEvent('working');
+    const scraper = new KeepAliveScraper(`http://127.0.0.1:${metricsPort}/metrics`);
+    try {
+      scraper.start();
+      // Scraped over a connection that stays open between scrapes, as Prometheus does ...
+      await waitFor(() => scraper.reusedConnection > 0, {
+        description: 'a second scrape on the first one’s connection',
+      });
+      expect(seriesNames(parsePrometheusText(scraper.lastBody), RUNTIME_SERIES)).not.toEqual([]);
+      // ... and pushing over OTLP on the reader's timer.
+      await waitFor(() => receiver.points.some((p) => p.resource['service.name'] === serviceName), {
+        description: 'a metric push over OTLP',
+      });
+      expect(app.child.exitCode).toBeNull();
+
+      // The job's work ends while the scraper keeps scraping: the process ends by itself.
+      app.child.kill('SIGUSR2');
+      expect(await app.exitWithin(15_000)).toEqual({ code: 0, signal: null });
+      expect(app.eventsNamed('done')).toHaveLength(1);
+    } finally {
+      scraper.stop();
+    }
+    expect(app.stderr).not.toContain('kafka-otel:');
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { LineBuffer } from '../../../support/line-buffer';
 import { waitFor } from '../../../support/wait-for';
 import { ROOT } from './built-package';
 
@@ -10,8 +11,8 @@ export interface Exit {
 
 /**
  * A child process run from the repository root (so `kafka-otel/register` resolves to the
- * built package by its own name), with its output collected: stdout JSON lines as events,
- * stderr as text.
+ * built package by its own name), with its output collected: stdout JSON lines as events
+ * (each once its line has ended), stdout and stderr as text.
  */
 export class SpawnedProcess {
   readonly child: ChildProcess;
@@ -26,11 +27,11 @@ export class SpawnedProcess {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Events are parsed from whole lines only: a chunk may end in the middle of one.
+    const stdoutLines = new LineBuffer();
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
-      const lines = this.stdout.split('\n');
-      this.events.length = 0;
-      for (const line of lines) {
+      for (const line of stdoutLines.push(chunk)) {
         if (line.startsWith('{')) this.events.push(JSON.parse(line) as Record<string, unknown>);
       }
     });
@@ -58,6 +59,18 @@ export class SpawnedProcess {
       },
       { timeoutMs, description: `event '${name}'` },
     );
+  }
+
+  /**
+   * How the process ended, if it does within `boundMs`; 'still running' otherwise (for a
+   * process that must end by itself: the bound is generous, not a measure of speed).
+   */
+  async exitWithin(boundMs: number): Promise<Exit | 'still running'> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'still running'>((resolve) => {
+      timer = setTimeout(() => resolve('still running'), boundMs);
+    });
+    return Promise.race([this.exited, bound]).finally(() => clearTimeout(timer));
   }
 
   /** Sends a signal and waits for the process to end. */
