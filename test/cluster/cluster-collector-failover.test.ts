@@ -15,15 +15,18 @@ import { waitFor } from '../support/wait-for';
 
 const brokers = inject('kafkaBrokers');
 const cluster = inject('localKafkaCluster') ?? 'test3';
+const replicated = randomTopic('replicated');
+const single = randomTopic('on-one-node');
 const harness = new TelemetryHarness();
 const collector = new KafkaClusterCollector({
   brokers,
+  // This file's topics only: the cluster totals and leader counts are then exactly theirs (other
+  // files of the suite leave topics behind, in states of their own).
+  topics: [replicated, single],
   minSnapshotIntervalMs: 1,
 });
 const kafka = createTestKafka();
 const admin = kafka.admin();
-const replicated = randomTopic('replicated');
-const single = randomTopic('on-one-node');
 /**
  * The node this file stops: not the active controller, so the quorum leader stays the same and
  * keeps reporting the stopped voter's last fetch (a new leader would not know it yet).
@@ -33,6 +36,11 @@ let victim = 2;
 async function gauge(name: string, where: Record<string, string | number> = {}) {
   const points = await harness.points(name, where);
   return points.length === 1 ? points[0]!.value : undefined;
+}
+
+/** Partitions of this file's topics whose leader gauge names `node`. */
+async function ledBy(node: number): Promise<number> {
+  return (await harness.points('kafka.partition.leader')).filter((p) => p.value === node).length;
 }
 
 beforeAll(async () => {
@@ -85,6 +93,10 @@ describe('cluster collectors during a broker failure', () => {
       await gauge('kafka.partition.replicas_in_sync', { topic: replicated, partition: 0 }),
     ).toBe(3);
     expect((await harness.points('kafka.quorum.voter.lag')).length).toBe(3);
+    // Every broker reports a count; together they lead the 3 + 1 partitions.
+    expect((await harness.points('kafka.broker.leader_count')).length).toBe(3);
+    expect(await harness.total('kafka.broker.leader_count')).toBe(4);
+    expect(await gauge('kafka.broker.leader_count', { broker: victim })).toBe(await ledBy(victim));
   });
 
   it('shows a follower node down: ISR shrinks, under-replicated, under min ISR, offline, quorum lag growing', async () => {
@@ -125,11 +137,19 @@ describe('cluster collectors during a broker failure', () => {
       intervalMs: 500,
     });
     expect(await gauge('kafka.partition.offline', offline)).toBe(1);
-    // Cluster totals are the per-partition states summed (other topics of the suite count too).
-    for (const state of ['offline', 'under_replicated', 'under_min_isr']) {
-      const total = await gauge(`kafka.cluster.partitions.${state}`);
-      expect(total, state).toBe(await harness.total(`kafka.partition.${state}`));
-      expect(total, state).toBeGreaterThanOrEqual(state === 'offline' ? 1 : 3);
+    // Cluster totals are the per-partition states summed: the replicated topic's 3 partitions
+    // are under-replicated and under min ISR; the other topic's one partition is offline, and
+    // an offline partition is neither of the two.
+    const totals = { offline: 1, under_replicated: 3, under_min_isr: 3 };
+    for (const [state, expected] of Object.entries(totals)) {
+      expect(await gauge(`kafka.cluster.partitions.${state}`), state).toBe(expected);
+      expect(await harness.total(`kafka.partition.${state}`), state).toBe(expected);
+    }
+    // The 3 led partitions are led by the 2 running nodes; the stopped one is no broker now.
+    expect(await harness.points('kafka.broker.leader_count', { broker: victim })).toEqual([]);
+    expect(await harness.total('kafka.broker.leader_count')).toBe(3);
+    for (const node of [1, 2, 3].filter((node) => node !== victim)) {
+      expect(await gauge('kafka.broker.leader_count', { broker: node })).toBe(await ledBy(node));
     }
     // ... while every other gauge keeps reporting, and no snapshot failed. A partition the
     // stopped node led has a new leader that gives no offset while the partition stays under
@@ -179,6 +199,7 @@ describe('cluster collectors during a broker failure', () => {
       { description: 'healthy cluster', timeoutMs: 90_000, intervalMs: 500 },
     );
     expect(await gauge('kafka.partition.leader', { topic: single, partition: 0 })).toBe(victim);
+    expect(await harness.total('kafka.broker.leader_count')).toBe(4);
     await waitFor(
       async () => ((await gauge('kafka.quorum.voter.fetch_age', { voter: victim })) ?? 99) < 5,
       {

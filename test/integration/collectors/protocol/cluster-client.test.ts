@@ -4,10 +4,17 @@
  * with KafkaJS.
  */
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clusterStatus } from '../../../../scripts/local-kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiSpec } from '../../../../src/collectors/protocol/api-spec';
+import { parseBrokerAddress } from '../../../../src/collectors/protocol/broker-address';
 import { ClusterClient } from '../../../../src/collectors/protocol/cluster-client';
+import { DESCRIBE_GROUPS_API } from '../../../../src/collectors/protocol/describe-groups';
+import { DESCRIBE_LOG_DIRS_API } from '../../../../src/collectors/protocol/describe-log-dirs';
 import { NoBrokerAvailableError } from '../../../../src/collectors/protocol/errors';
+import {
+  kafkaJsInternals,
+  type KafkaJsApiVersions,
+} from '../../../../src/collectors/protocol/kafkajs-internals';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,
@@ -71,12 +78,43 @@ afterAll(async () => {
 });
 
 /**
- * Kafka version of the suite's cluster when the local launcher runs it (e.g. `4.4.0`), so the
- * answers that differ by negotiated version can be pinned; undefined for other clusters.
+ * The broker's ApiVersions answer, read over a KafkaJS connection of its own (not the client's):
+ * which version the client sends, and so which fields an answer carries, follows from it for
+ * any Kafka release, not only the ones this file knows.
  */
-function launcherKafkaVersion(): string | undefined {
-  const cluster = inject('localKafkaCluster');
-  return cluster ? clusterStatus({ cluster })?.kafkaVersion : undefined;
+async function brokerApiVersions(): Promise<KafkaJsApiVersions> {
+  const internals = kafkaJsInternals();
+  const { host, port } = parseBrokerAddress(injectedBrokers()[0]!);
+  const broker = internals.createBroker(
+    {
+      host,
+      port,
+      logger: internals.createLogger(0, undefined),
+      socketFactory: internals.defaultSocketFactory(),
+      clientId: 'kafka-otel-protocol-test-versions',
+      ssl: null,
+      sasl: null,
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      enforceRequestTimeout: true,
+    },
+    10_000,
+  );
+  try {
+    await broker.connect();
+    return broker.versions!;
+  } finally {
+    await broker.disconnect();
+  }
+}
+
+/** The version of `spec` the client sends: the highest one both it and the broker support. */
+async function negotiatedVersion(spec: ApiSpec): Promise<number> {
+  const range = (await brokerApiVersions())[spec.key];
+  expect(range, `${spec.name} in the broker's ApiVersions`).toBeDefined();
+  const version = Math.min(spec.maxVersion, range!.maxVersion);
+  expect(version).toBeGreaterThanOrEqual(Math.max(spec.minVersion, range!.minVersion));
+  return version;
 }
 
 /** The only broker's id, from a fresh Metadata answer. */
@@ -236,13 +274,24 @@ describe('ClusterClient against a real broker', () => {
       // The assignor lists partitions in its own order.
       const assigned = member!.assignment?.map((t) => ({ ...t, partitions: t.partitions.sort() }));
       expect(assigned).toEqual([{ topic, partitions: [0, 1, 2] }]);
-      // An unknown group: `Dead` with v5 (the highest on Kafka 3.9), GROUP_ID_NOT_FOUND with v6.
-      const deadV5 = { groupId: unknown, errorCode: 0, state: 'Dead', members: [] };
-      const notFoundV6 = { groupId: unknown, errorCode: 69, members: [] };
-      const version = launcherKafkaVersion();
-      if (version?.startsWith('3.')) expect(missing).toMatchObject(deadV5);
-      else if (version) expect(missing).toMatchObject(notFoundV6);
-      else expect(missing).toSatisfy((g) => g?.errorCode === 69 || g?.state === 'Dead');
+      // An unknown group: `Dead` up to v5 (the highest on Kafka 3.x), GROUP_ID_NOT_FOUND from
+      // v6 (Kafka 4.0+), which also carries an error message.
+      if ((await negotiatedVersion(DESCRIBE_GROUPS_API)) >= 6) {
+        expect(missing).toMatchObject({
+          groupId: unknown,
+          errorCode: 69,
+          errorMessage: expect.stringMatching(/./),
+          members: [],
+        });
+      } else {
+        expect(missing).toMatchObject({
+          groupId: unknown,
+          errorCode: 0,
+          errorMessage: null,
+          state: 'Dead',
+          members: [],
+        });
+      }
     });
 
     it('fetches the committed offsets of the group, all topics, in one request', async () => {
@@ -266,12 +315,18 @@ describe('ClusterClient against a real broker', () => {
     const [dir, ...others] = await client.describeLogDirs(node);
     expect(others).toEqual([]);
     expect(dir).toMatchObject({ errorCode: 0, logDir: expect.stringMatching(/^\//) });
-    expect(dir!.totalBytes).toBeGreaterThan(0);
-    expect(dir!.usableBytes).toBeGreaterThan(0);
-    // IsCordoned exists from DescribeLogDirs v5 (Kafka 4.x); 3.9 answers v4.
-    const version = launcherKafkaVersion();
-    if (version?.startsWith('3.')) expect(dir!.isCordoned).toBeUndefined();
-    else if (version === '4.4.0') expect(dir!.isCordoned).toBe(false);
+    // TotalBytes and UsableBytes exist from DescribeLogDirs v4 (Kafka 3.3), IsCordoned from v5
+    // (a Kafka 4.x addition; a directory nobody cordoned reads false); older answers lack them.
+    const version = await negotiatedVersion(DESCRIBE_LOG_DIRS_API);
+    if (version >= 4) {
+      expect(dir!.totalBytes).toBeGreaterThan(0);
+      expect(dir!.usableBytes).toBeGreaterThan(0);
+      expect(dir!.usableBytes).toBeLessThanOrEqual(dir!.totalBytes);
+    } else {
+      expect([dir!.totalBytes, dir!.usableBytes]).toEqual([-1, -1]);
+    }
+    if (version >= 5) expect(dir!.isCordoned).toBe(false);
+    else expect(dir!.isCordoned).toBeUndefined();
     const replicas = dir!.topics.find((t) => t.topic === topic)!.partitions;
     const size = new Map(replicas.map((p) => [p.partition, p.size]));
     expect(size.get(0)).toBeGreaterThan(0);
