@@ -96,8 +96,13 @@ async function send(topic: string, messages: Message[], ctx: Context = context.a
 }
 
 /** Runs a fresh consumer group over the topic until `count` process spans have ended. */
-async function consume(topic: string, count: number, run: ConsumerRunConfig) {
-  const consumer = kafka.consumer({ groupId: randomGroup('propagation'), maxWaitTimeInMs: 100 });
+async function consume(
+  topic: string,
+  count: number,
+  run: ConsumerRunConfig,
+  group = randomGroup('propagation'),
+) {
+  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -111,20 +116,29 @@ async function consume(topic: string, count: number, run: ConsumerRunConfig) {
 }
 
 /** Consumes with `eachMessage`, recording headers, the active span and the active baggage. */
-async function consumeEachMessage(topic: string, count: number): Promise<Delivery[]> {
+async function consumeEachMessage(
+  topic: string,
+  count: number,
+  group?: string,
+): Promise<Delivery[]> {
   const deliveries: Delivery[] = [];
-  await consume(topic, count, {
-    eachMessage: ({ message }) => {
-      const active = context.active();
-      deliveries.push({
-        offset: message.offset,
-        headers: message.headers,
-        activeSpan: trace.getSpanContext(active),
-        baggage: baggageValues(propagation.getBaggage(active)),
-      });
-      return Promise.resolve();
+  await consume(
+    topic,
+    count,
+    {
+      eachMessage: ({ message }) => {
+        const active = context.active();
+        deliveries.push({
+          offset: message.offset,
+          headers: message.headers,
+          activeSpan: trace.getSpanContext(active),
+          baggage: baggageValues(propagation.getBaggage(active)),
+        });
+        return Promise.resolve();
+      },
     },
-  });
+    group,
+  );
   return deliveries.sort((a, b) => Number(a.offset) - Number(b.offset));
 }
 
@@ -316,8 +330,50 @@ describe('baggage through Kafka (W3C trace context + W3C baggage)', () => {
   });
 });
 
-describe('after the propagator swaps', () => {
-  it('leaves no span open', () => {
+describe('malformed trace context', () => {
+  it('a header the global propagator declares but cannot read is ignored, and counted once per message under the group', async () => {
+    const topic = await createTopic(1, 'invalid-trace-context');
+    const group = randomGroup('invalid-trace-context');
+    // Sent under W3C, which writes a readable traceparent into every message; x-my-trace is
+    // just the application's header to it, kept as written.
+    await send(topic, [
+      { key: 'a', value: 'unreadable', headers: { [MyTracePropagator.HEADER]: 'not-a-trace' } },
+      { key: 'b', value: 'nothing of the format' },
+      { key: 'c', value: 'unreadable too', headers: { [MyTracePropagator.HEADER]: 'ab-cd' } },
+    ]);
+    // Read under the custom format: x-my-trace is its one field, traceparent is not its concern.
+    const deliveries = await withGlobalPropagator(new MyTracePropagator(), () =>
+      consumeEachMessage(topic, 3, group),
+    );
+
+    expect(deliveries.map((d) => d.offset)).toEqual(['0', '1', '2']);
+    for (const delivery of deliveries) {
+      expect(delivery.headers?.traceparent, 'traceparent written by the producer').toBeDefined();
+    }
+    // Offsets 0 and 2 carry the declared header and it does not parse; offset 1 carries only a
+    // header this propagator does not declare, which is no trace context to it at all.
+    expect(
+      await harness.total('kafka.consumer.invalid_trace_context', {
+        'messaging.consumer.group.name': group,
+      }),
+    ).toBe(2);
+    // Ignored, not guessed at: every process span starts a trace of its own.
+    const { sends, processes } = spansOf(topic, 3);
+    const sendTraces = new Set(sends.map((span) => span.spanContext().traceId));
+    for (const process of processes) {
+      expect(process.parentSpanContext).toBeUndefined();
+      expect(sendTraces.has(process.spanContext().traceId)).toBe(false);
+    }
+  });
+});
+
+describe('across a propagator swap', () => {
+  it('leaves no span open', async () => {
+    const startedBefore = harness.spanCounter.started;
+    const topic = await createTopic(1, 'no-span-open');
+    await sendTwoAndConsume(topic, new B3Propagator());
+    // This test's own spans: a send and a process span per message, nothing else.
+    expect(harness.spanCounter.started - startedBefore).toBe(4);
     expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
   });
 });

@@ -223,7 +223,207 @@ describe('transaction spans', () => {
     expect(sends.map((send) => send.attributes['kafka.offset']).sort()).toEqual([0, 1]);
   });
 
-  it('leaves no span open', () => {
+  it('leaves no span open', async () => {
+    const startedBefore = harness.spanCounter.started;
+    const topic = await createTopic('txn-no-span-open');
+    const producer = transactionalProducer();
+    await producer.connect();
+    await traced('transaction to close', async () => {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: [{ key: 'k', value: 'v' }] });
+      await transaction.sendOffsets({
+        consumerGroupId: randomGroup('txn-no-span-open'),
+        topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }],
+      });
+      await transaction.commit();
+    });
+    await producer.disconnect();
+    // This test's spans: its root, the transaction, one send and one send_offsets.
+    expect(harness.spanCounter.started - startedBefore).toBe(4);
     expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
+  });
+});
+
+describe('send_offsets spans', () => {
+  it('sendOffsets in a committed transaction: a send_offsets span, child of the transaction, naming the group; the offsets are committed', async () => {
+    const topic = await createTopic('txn-send-offsets');
+    const group = randomGroup('txn-offsets');
+    const producer = transactionalProducer();
+    await producer.connect();
+    const { spans } = await traced('consume-transform-produce', async () => {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: [{ key: 'out', value: 'transformed' }] });
+      await transaction.sendOffsets({
+        consumerGroupId: group,
+        topics: [{ topic, partitions: [{ partition: 0, offset: '1' }] }],
+      });
+      await transaction.commit();
+    });
+    await producer.disconnect();
+
+    const transaction = onlyTransactionSpan(spans());
+    const sendOffsets = spans().filter((span) => span.name === 'send_offsets');
+    expect(sendOffsets).toHaveLength(1);
+    const [span] = sendOffsets as [ReadableSpan];
+    expect(span.kind).toBe(SpanKind.INTERNAL);
+    expect(span.parentSpanContext?.spanId).toBe(transaction.spanContext().spanId);
+    expect(span.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.operation.name': 'send_offsets',
+      'messaging.operation.type': 'settle',
+      'messaging.consumer.group.name': group,
+      'messaging.client.id': 'transactions',
+    });
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['error.type']).toBeUndefined();
+    expect(transaction.status.code).toBe(SpanStatusCode.UNSET);
+
+    // The broker has the group's offset from the committed transaction.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      expect(committed!.partitions).toEqual([{ partition: 0, offset: '1', metadata: null }]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('a sendOffsets the broker refuses, then abort: the send_offsets span and the transaction span are ERRORs with its error', async () => {
+    const topic = await createTopic('txn-send-offsets-refused');
+    const producer = transactionalProducer();
+    await producer.connect();
+    // KafkaJS writes a partition's commit metadata into TxnOffsetCommit (its types leave the
+    // field out); more than the broker's offset.metadata.max.bytes (4096) is refused, for good.
+    const tooMuchMetadata = { partition: 0, offset: '1', metadata: 'x'.repeat(5_000) };
+    const { result: refusal, spans } = await traced('refused offsets', async () => {
+      const transaction = await producer.transaction();
+      const failure = await transaction
+        .sendOffsets({
+          consumerGroupId: randomGroup('txn-offsets'),
+          topics: [{ topic, partitions: [tooMuchMetadata] }],
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      await transaction.abort();
+      return failure;
+    });
+    await producer.disconnect();
+
+    expect(refusal).toBeInstanceOf(kafkajs.KafkaJSProtocolError);
+    const error = refusal as KafkaJSProtocolError;
+    expect(error.type).toBe('OFFSET_METADATA_TOO_LARGE');
+    const sendOffsets = spans().filter((span) => span.name === 'send_offsets');
+    expect(sendOffsets).toHaveLength(1);
+    const [span] = sendOffsets as [ReadableSpan];
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
+    expect(span.attributes['error.type']).toBe('OFFSET_METADATA_TOO_LARGE');
+    expect(exceptionEvents(span)).toHaveLength(1);
+
+    // Aborted after the failure: the transaction failed with the very same error.
+    const transaction = onlyTransactionSpan(spans());
+    expect(span.parentSpanContext?.spanId).toBe(transaction.spanContext().spanId);
+    expect(transaction.attributes['kafka.transaction.outcome']).toBe('abort');
+    expect(transaction.status).toEqual({ code: SpanStatusCode.ERROR, message: error.message });
+    expect(transaction.attributes['error.type']).toBe('OFFSET_METADATA_TOO_LARGE');
+    expect(exceptionEvents(transaction)[0]!.attributes).toMatchObject({
+      'exception.message': error.message,
+      'exception.stacktrace': error.stack,
+    });
+  });
+});
+
+describe("producerSpanMode 'call' in a transaction", () => {
+  it('one send span per topic of each call, children of the transaction, and each message carries its call span to the consumer', async () => {
+    const [orders, audit] = [
+      await createTopic('txn-call-orders'),
+      await createTopic('txn-call-audit'),
+    ];
+    instrumentation.setConfig({ producerSpanMode: 'call' });
+    try {
+      const producer = transactionalProducer();
+      await producer.connect();
+      const { spans } = await traced('call-mode transaction', async () => {
+        const transaction = await producer.transaction();
+        await transaction.send({
+          topic: orders,
+          messages: [
+            { key: 'a', value: '1' },
+            { key: 'b', value: '2' },
+            { key: 'c', value: '3' },
+          ],
+        });
+        await transaction.sendBatch({
+          topicMessages: [
+            { topic: orders, messages: [{ key: 'd', value: '4' }] },
+            {
+              topic: audit,
+              messages: [
+                { key: 'e', value: '5' },
+                { key: 'f', value: '6' },
+              ],
+            },
+          ],
+        });
+        await transaction.commit();
+      });
+      await producer.disconnect();
+
+      // Read back committed (KafkaJS consumers read committed by default).
+      const consumer = kafka.consumer({ groupId: randomGroup('txn-call'), maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics: [orders, audit], fromBeginning: true });
+        await consumer.run({ eachMessage: () => Promise.resolve() });
+        await waitFor(
+          () =>
+            harness.spansNamed(`process ${orders}`).length === 4 &&
+            harness.spansNamed(`process ${audit}`).length === 2,
+          { description: 'the six committed messages processed' },
+        );
+      } finally {
+        await consumer.disconnect();
+      }
+
+      const transaction = onlyTransactionSpan(spans());
+      const sends = spans().filter((span) => span.kind === SpanKind.PRODUCER);
+      // The send call, then the sendBatch call's two topics.
+      expect(
+        sends.map((span) => [span.name, span.attributes['messaging.batch.message_count']]),
+      ).toEqual([
+        [`send ${orders}`, 3],
+        [`send ${orders}`, 1],
+        [`send ${audit}`, 2],
+      ]);
+      for (const send of sends) {
+        expect(send.parentSpanContext?.spanId).toBe(transaction.spanContext().spanId);
+        expect(send.status.code).toBe(SpanStatusCode.UNSET);
+      }
+      expect(transaction.attributes['kafka.transaction.outcome']).toBe('commit');
+
+      // Each process span is the child of the call span its message carried.
+      const [sendCall, ordersOfBatch, auditOfBatch] = sends.map(
+        (span) => span.spanContext().spanId,
+      );
+      const parents = (topic: string) =>
+        harness
+          .spansNamed(`process ${topic}`)
+          .map((span) => [span.attributes['kafka.offset'], span.parentSpanContext?.spanId])
+          .sort(([a], [b]) => Number(a) - Number(b));
+      expect(parents(orders)).toEqual([
+        [0, sendCall],
+        [1, sendCall],
+        [2, sendCall],
+        [3, ordersOfBatch],
+      ]);
+      expect(parents(audit)).toEqual([
+        [0, auditOfBatch],
+        [1, auditOfBatch],
+      ]);
+    } finally {
+      instrumentation.setConfig({});
+    }
   });
 });
