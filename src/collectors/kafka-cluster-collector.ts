@@ -94,6 +94,14 @@ export interface KafkaClusterCollectorOptions {
   warn?: (message: string) => void;
   /** Largest reply frame accepted from a broker in bytes (default 100 MiB); see ClusterClient. */
   maxReplyBytes?: number;
+  /**
+   * Opens the broker connections, as KafkaJS's `socketFactory` option (default: KafkaJS's own
+   * TCP/TLS factory), e.g. to reach the brokers through a proxy: called with `{ host, port,
+   * ssl, onConnect }`, it returns a connecting socket (TLS when `ssl` is set) that calls
+   * `onConnect` once connected. What its sockets read is still checked as for any other
+   * (`maxReplyBytes`), and with `keepProcessAlive: false` they are still unref'd.
+   */
+  socketFactory?: KafkaConfig['socketFactory'];
 }
 
 /**
@@ -141,6 +149,7 @@ export class KafkaClusterCollector implements MetricProducer {
         Math.floor((options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS) / 2),
       keepProcessAlive: options.keepProcessAlive,
       maxReplyBytes: options.maxReplyBytes,
+      socketFactory: options.socketFactory,
     });
     const scope: SnapshotScope = {
       includeTopic: nameFilter('topics', options.topics),

@@ -65,6 +65,7 @@ export function assembleSnapshot(parts: SnapshotParts): ClusterSnapshot {
     ...(settled.quorum?.errors ?? []),
     ...(settled.configs?.errors ?? []),
     ...(settled.offsets?.errors ?? []),
+    ...(settled.time_lag?.errors ?? []),
     ...parts.missed,
   ];
   const quorum = settled.quorum?.value;

@@ -1,7 +1,8 @@
 import type { SnapshotClient } from './snapshot-client';
+import { errorName } from '../../kafka-names/error-names';
 import { chunk, mapBounded } from '../bounded-concurrency';
 import type { NameFilter } from '../name-filter';
-import type { DescribedGroup, GroupOffsets } from '../protocol';
+import type { Coordinator, DescribedGroup, GroupOffsets } from '../protocol';
 import type { ClusterMetadata } from './metadata-phase';
 import { PhaseErrors, type PhaseOutcome } from './phase-outcome';
 
@@ -30,7 +31,9 @@ const GROUPS_PER_REQUEST = 100;
  * (one batched FindCoordinator), then describes them and fetches their committed offsets, one
  * batched request per coordinator and chunk, at most `groupConcurrency` in flight. Requests
  * grow with coordinators, not with groups. A group whose requests failed is kept with what is
- * known; the failures are the outcome's errors (phase `groups` or `group_offsets`).
+ * known; the failures are the outcome's errors (phase `groups` or `group_offsets`), and so is a
+ * group list a broker answered with an error (it may be partial) or a group the broker answered
+ * for with an error code.
  */
 export async function groupsPhase(
   client: SnapshotClient,
@@ -42,7 +45,16 @@ export async function groupsPhase(
   const listed = await Promise.all(
     metadata.brokers.map(async ({ nodeId }) => {
       try {
-        return (await client.listGroups(nodeId, signal)).groups;
+        const answer = await client.listGroups(nodeId, signal);
+        // A broker still loading its groups (COORDINATOR_LOAD_IN_PROGRESS after a restart)
+        // lists only those it has loaded: the others are missing, not deleted.
+        if (answer.errorCode !== 0) {
+          errors.add(
+            `ListGroups to node ${nodeId}: ${named(answer.errorCode)}, the group list may be partial`,
+            nodeId,
+          );
+        }
+        return answer.groups;
       } catch (error) {
         errors.add(error, nodeId);
         return [];
@@ -72,7 +84,7 @@ export async function groupsPhase(
   for (const groupId of groupIds) {
     const coordinator = coordinators.get(groupId);
     if (!coordinator || coordinator.errorCode !== 0 || coordinator.nodeId < 0) {
-      errors.add(`no coordinator for group ${groupId}`);
+      errors.add(`no coordinator for group ${groupId}: ${whyNoCoordinator(coordinator)}`);
       continue;
     }
     const ids = byCoordinator.get(coordinator.nodeId);
@@ -110,15 +122,24 @@ export async function groupsPhase(
       const entry = facts.get(group.groupId);
       if (!entry) continue;
       if (group.errorCode !== 0) {
-        errors.add(
-          `group ${group.groupId}: error code ${group.errorCode}`,
-          nodeId,
-          'group_offsets',
-        );
+        errors.add(`group ${group.groupId}: ${named(group.errorCode)}`, nodeId, 'group_offsets');
         continue;
       }
       entry.offsets = group;
     }
   });
   return errors.outcome([...facts.values()]);
+}
+
+/** A Kafka error code as an operator looks it up: `COORDINATOR_NOT_AVAILABLE (15)`. */
+function named(errorCode: number): string {
+  return `${errorName(errorCode)} (${errorCode})`;
+}
+
+/** Why FindCoordinator named no usable coordinator for a group, in the broker's words. */
+function whyNoCoordinator(coordinator: Coordinator | undefined): string {
+  if (coordinator === undefined) return 'the answer does not list the group';
+  if (coordinator.errorCode === 0) return `node ${coordinator.nodeId}`;
+  const message = coordinator.errorMessage ? `: ${coordinator.errorMessage}` : '';
+  return `${named(coordinator.errorCode)}${message}`;
 }
