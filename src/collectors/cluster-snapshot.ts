@@ -134,7 +134,12 @@ export interface GroupSnapshot {
   /** Classic group state (Stable, Empty, PreparingRebalance, CompletingRebalance, Dead) or the KIP-848 one. */
   readonly state: string;
   readonly protocolType: string;
-  readonly members: number;
+  /**
+   * Members of the group, as DescribeGroups counts them; undefined when unknown: DescribeGroups
+   * failed or answered the group with an error (a scrape error), or the group is a KIP-848
+   * consumer group, which DescribeGroups does not describe.
+   */
+  readonly members?: number;
   readonly coordinator?: number;
   readonly partitions: readonly GroupPartitionSnapshot[];
   /** True when every partition's offsets are known: only then are sums exported. */

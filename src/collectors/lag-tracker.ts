@@ -1,4 +1,4 @@
-import type { ClusterSnapshot } from './cluster-snapshot';
+import type { ClusterSnapshot, GroupSnapshot } from './cluster-snapshot';
 import { type LagStatus, worseLagStatus } from './lag/lag-status';
 import { LagStatusEvaluator, type LagStatusEvaluatorOptions } from './lag/lag-status-evaluator';
 import { OffsetTimeIndex, type OffsetTimeIndexOptions } from './lag/offset-time-index';
@@ -55,7 +55,7 @@ export class LagTracker {
     }
     const estimates = new Map<string, GroupLagEstimate>();
     for (const group of snapshot.groups) {
-      const consumerActive = group.members > 0;
+      const consumerActive = hasMembers(group);
       // The worst status of the partitions in this snapshot only: a window kept for a partition
       // the group no longer has (its topic deleted, its offsets expired) waits in the evaluator
       // to be forgotten, but must not speak for the group meanwhile.
@@ -84,4 +84,28 @@ export class LagTracker {
     this.evaluator.forgetStale(now);
     return estimates;
   }
+}
+
+/** Group states only a group with members is in: classic, then KIP-848 (Stable is both). */
+const STATES_WITH_MEMBERS: ReadonlySet<string> = new Set([
+  'Stable',
+  'CompletingRebalance',
+  'Assigning',
+  'Reconciling',
+]);
+/** Group states of a group without members, classic and KIP-848 alike. */
+const STATES_WITHOUT_MEMBERS: ReadonlySet<string> = new Set(['Empty', 'Dead']);
+
+/**
+ * Whether the group has live members, which tells STALL (consumed, yet stuck) from STOP (nobody
+ * consuming). From the member count when DescribeGroups gave one; else (a KIP-848 group, which
+ * it does not describe, or a DescribeGroups that failed) from the state, where the state
+ * decides it; undefined, which the rules read as STOP, when it does not: PreparingRebalance
+ * (its last member may just have left) or no state at all.
+ */
+function hasMembers(group: GroupSnapshot): boolean | undefined {
+  if (group.members !== undefined) return group.members > 0;
+  if (STATES_WITH_MEMBERS.has(group.state)) return true;
+  if (STATES_WITHOUT_MEMBERS.has(group.state)) return false;
+  return undefined;
 }

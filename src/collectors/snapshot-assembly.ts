@@ -130,7 +130,7 @@ function groupSnapshot(
     groupId: facts.groupId,
     state: facts.described?.state ?? facts.listedState ?? 'Unknown',
     protocolType: facts.described?.protocolType ?? '',
-    members: facts.described?.members.length ?? 0,
+    ...(facts.described === undefined ? {} : { members: facts.described.members.length }),
     coordinator: facts.coordinator,
     partitions,
     offsetsComplete: facts.offsets !== undefined && partitions.every((p) => p.lag !== undefined),

@@ -1,12 +1,14 @@
 /**
  * KafkaClusterCollector on three real nodes while one of them is stopped: replication,
  * min-ISR and quorum gauges must show the failure, offline partitions must read leader -1, no
- * snapshot may fail, and everything must return to healthy after the restart.
+ * snapshot may fail (a snapshot is incomplete only where a moved partition's offsets are
+ * unknown), and everything must return to healthy after the restart.
  */
 import { IDEMPOTENT_PRODUCER } from '../support/producer-options';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startNode, stopNode } from '../../scripts/local-kafka';
 import { KafkaClusterCollector } from '../../src';
+import type { ClusterSnapshot } from '../../src/collectors/cluster-snapshot';
 import { createTestKafka } from '../support/kafka-client';
 import { randomTopic } from '../support/names';
 import { TelemetryHarness } from '../support/telemetry-harness';
@@ -25,6 +27,8 @@ const collector = new KafkaClusterCollector({
   topics: [replicated, single],
   minSnapshotIntervalMs: 1,
 });
+/** The snapshot of every collection of the harness, in order (see `beforeAll`). */
+const snapshots: ClusterSnapshot[] = [];
 const kafka = createTestKafka();
 const admin = kafka.admin();
 /**
@@ -44,7 +48,15 @@ async function ledBy(node: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  harness.produceFrom(collector.start());
+  collector.start();
+  // Each collection, with the snapshot it exported: asked for together, they share one.
+  harness.produceFrom({
+    collect: async () => {
+      const [snapshot, result] = await Promise.all([collector.snapshot(), collector.collect()]);
+      snapshots.push(snapshot);
+      return result;
+    },
+  });
   await admin.connect();
   const leader = await waitFor(() => gauge('kafka.quorum.leader'), {
     description: 'the quorum leader',
@@ -152,16 +164,32 @@ describe('cluster collectors during a broker failure', () => {
       expect(await gauge('kafka.broker.leader_count', { broker: node })).toBe(await ledBy(node));
     }
     // ... while every other gauge keeps reporting, and no snapshot failed. A partition the
-    // stopped node led has a new leader that gives no offset while the partition stays under
-    // min ISR (seen for over 30 s on Kafka 4.4): its current offset is then left out, not
-    // guessed. The partitions the stopped node did not lead keep reporting theirs.
+    // stopped node led may have a new leader that gives no offset while the partition stays
+    // under min ISR (OFFSET_NOT_AVAILABLE: its high watermark is then held below the start of
+    // the new leader's epoch; seen for over 30 s on Kafka 4.4): its current offset is then left
+    // out, not guessed, and that gap is an offsets error of the snapshot (up 0). The partitions
+    // the stopped node did not lead keep reporting theirs.
     for (const partition of [0, 1, 2].filter((partition) => leadersBefore[partition] !== victim)) {
       expect(
         await gauge('kafka.partition.current_offset', p(partition)),
         `partition ${partition}`,
       ).toBe(offsetsBefore[partition]);
     }
-    expect(await gauge('kafka.collector.up')).toBe(1);
+    const up = await gauge('kafka.collector.up');
+    const { errors, topics } = snapshots.at(-1)!;
+    const unknown = topics
+      .find((topic) => topic.name === replicated)!
+      .partitions.filter((partition) => partition.currentOffset === undefined);
+    for (const { partition } of unknown) expect(leadersBefore[partition]).toBe(victim);
+    expect(errors).toEqual(
+      unknown.map(({ partition, leader }) => ({
+        phase: 'offsets',
+        broker: leader,
+        errorType: 'error_response',
+        message: `ListOffsets to node ${leader}: ${replicated} partition ${partition}: OFFSET_NOT_AVAILABLE (78)`,
+      })),
+    );
+    expect(up).toBe(unknown.length === 0 ? 1 : 0);
 
     // The quorum leader sees the stopped voter falling behind and not fetching.
     const stoppedVoter = { voter: victim };
@@ -185,7 +213,22 @@ describe('cluster collectors during a broker failure', () => {
         intervalMs: 500,
       },
     );
-    expect(await harness.total('kafka.collector.scrape.errors')).toBe(0);
+    // Every scrape error so far is a partition ListOffsets answered with an error code: its
+    // leader moved since Metadata (NOT_LEADER_OR_FOLLOWER), or gives no offset under min ISR.
+    const counted = await harness.total('kafka.collector.scrape.errors');
+    const partitionErrors = snapshots.flatMap((snapshot) => snapshot.errors);
+    expect(counted).toBe(partitionErrors.length);
+    const partitionError = new RegExp(
+      `^ListOffsets to node [123]: ${replicated} partition [012]: ` +
+        '(NOT_LEADER_OR_FOLLOWER \\(6\\)|OFFSET_NOT_AVAILABLE \\(78\\))$',
+    );
+    for (const error of partitionErrors) {
+      expect(error).toMatchObject({
+        phase: 'offsets',
+        errorType: 'error_response',
+        message: expect.stringMatching(partitionError),
+      });
+    }
   });
 
   it('returns to healthy after the node restarts', async () => {
@@ -207,6 +250,13 @@ describe('cluster collectors during a broker failure', () => {
         timeoutMs: 30_000,
       },
     );
-    expect(await gauge('kafka.collector.up')).toBe(1);
+    // Complete again once every partition's new high watermark is known (right after the ISR
+    // grows back, a leader may still answer OFFSET_NOT_AVAILABLE for one collection).
+    await waitFor(async () => (await gauge('kafka.collector.up')) === 1, {
+      description: 'a complete snapshot',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    expect(snapshots.at(-1)!.errors).toEqual([]);
   });
 });

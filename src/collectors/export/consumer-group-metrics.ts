@@ -74,7 +74,7 @@ export const consumerGroupMetrics = metricFamily(
   (snapshot, emit) => {
     for (const group of snapshot.groups) {
       const groupAttributes = { [ATTR_GROUP]: group.groupId };
-      emit.members(group.members, groupAttributes);
+      if (group.members !== undefined) emit.members(group.members, groupAttributes);
       // Every known state is reported each cycle (0 or 1): a state the group left must drop
       // to 0, not linger at 1 in readers that keep an attribute set's last value.
       const states = GROUP_STATES.includes(group.state)

@@ -85,8 +85,14 @@ export const replicationMetrics = metricFamily(
     let underReplicated = 0;
     let offline = 0;
     let underMinIsr = 0;
+    // The cluster's under-min-ISR count is a sum: only exported when min.insync.replicas is
+    // known for every topic it counts (not when DescribeConfigs failed for some of them).
+    let minIsrKnown = true;
     const leaders = new Map<number, number>(snapshot.brokers.map((b) => [b.nodeId, 0]));
     for (const topic of snapshot.topics) {
+      if (topic.minInsyncReplicas === undefined && topic.partitions.length > 0) {
+        minIsrKnown = false;
+      }
       for (const p of topic.partitions) {
         const states = [isUnderReplicated(p), isOffline(p), isUnderMinIsr(p, topic)] as const;
         if (states[0]) underReplicated++;
@@ -106,7 +112,7 @@ export const replicationMetrics = metricFamily(
     }
     emit.clusterUnderReplicated(underReplicated);
     emit.clusterOffline(offline);
-    emit.clusterUnderMinIsr(underMinIsr);
+    if (minIsrKnown) emit.clusterUnderMinIsr(underMinIsr);
     for (const [broker, count] of leaders) {
       emit.leaderCount(count, { [ATTR_BROKER]: broker });
     }

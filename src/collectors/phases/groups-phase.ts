@@ -1,10 +1,9 @@
 import type { SnapshotClient } from './snapshot-client';
-import { errorName } from '../../kafka-names/error-names';
 import { chunk, mapBounded } from '../bounded-concurrency';
 import type { NameFilter } from '../name-filter';
-import type { Coordinator, DescribedGroup, GroupOffsets } from '../protocol';
+import type { Coordinator, DescribedGroup, GroupOffsets, ListedGroup } from '../protocol';
 import type { ClusterMetadata } from './metadata-phase';
-import { PhaseErrors, type PhaseOutcome } from './phase-outcome';
+import { PhaseErrors, namedErrorCode as named, type PhaseOutcome } from './phase-outcome';
 
 /** Which groups a snapshot covers, and how hard it may press their coordinators. */
 export interface GroupScope {
@@ -19,6 +18,10 @@ export interface GroupFacts {
   readonly coordinator: number;
   /** State from ListGroups: the fallback when DescribeGroups cannot describe the group. */
   readonly listedState?: string;
+  /**
+   * What DescribeGroups said of a classic group; undefined for a KIP-848 consumer group (it
+   * describes classic groups only) or when it failed, which is then one of the phase's errors.
+   */
   described?: DescribedGroup;
   offsets?: GroupOffsets;
 }
@@ -34,6 +37,12 @@ const GROUPS_PER_REQUEST = 100;
  * known; the failures are the outcome's errors (phase `groups` or `group_offsets`), and so is a
  * group list a broker answered with an error (it may be partial) or a group the broker answered
  * for with an error code.
+ *
+ * KIP-848 consumer groups (ListGroups type `consumer`, Kafka 4.x) are not sent to DescribeGroups,
+ * which answers them GROUP_ID_NOT_FOUND ("not a classic group"): ConsumerGroupDescribe describes
+ * them, and this package does not send it. Their state is ListGroups', their offsets
+ * OffsetFetch's, and their member count stays unknown: a limit of the collector, not a failure
+ * of the cluster, so no error.
  */
 export async function groupsPhase(
   client: SnapshotClient,
@@ -63,14 +72,12 @@ export async function groupsPhase(
   );
   // Consumer groups, plus groups with an empty protocol type: standalone consumers that only
   // commit offsets (assign() without a group membership) show up that way.
-  const listedStates = new Map<string, string>();
+  const listedGroups = new Map<string, ListedGroup>();
   for (const group of listed.flat()) {
     const consumer = group.protocolType === 'consumer' || group.protocolType === '';
-    if (consumer && scope.includeGroup(group.groupId)) {
-      listedStates.set(group.groupId, group.state);
-    }
+    if (consumer && scope.includeGroup(group.groupId)) listedGroups.set(group.groupId, group);
   }
-  const groupIds = [...listedStates.keys()].sort();
+  const groupIds = [...listedGroups.keys()].sort();
   if (groupIds.length === 0) return errors.outcome([]);
 
   let coordinators: Awaited<ReturnType<SnapshotClient['findCoordinators']>>;
@@ -98,15 +105,22 @@ export async function groupsPhase(
   );
   for (const { nodeId, batch } of batches) {
     for (const groupId of batch) {
-      facts.set(groupId, { groupId, coordinator: nodeId, listedState: listedStates.get(groupId) });
+      facts.set(groupId, {
+        groupId,
+        coordinator: nodeId,
+        listedState: listedGroups.get(groupId)?.state,
+      });
     }
   }
   await mapBounded(batches, scope.groupConcurrency, signal, async ({ nodeId, batch }) => {
+    const classic = batch.filter((groupId) => listedGroups.get(groupId)?.type !== 'consumer');
     const [described, offsets] = await Promise.all([
-      client.describeGroups(nodeId, batch, signal).catch((error: unknown) => {
-        errors.add(error, nodeId);
-        return [];
-      }),
+      classic.length === 0
+        ? []
+        : client.describeGroups(nodeId, classic, signal).catch((error: unknown) => {
+            errors.add(error, nodeId);
+            return [];
+          }),
       client.offsetFetch(nodeId, batch, signal).catch((error: unknown) => {
         errors.add(error, nodeId, 'group_offsets');
         return [];
@@ -114,9 +128,18 @@ export async function groupsPhase(
     ]);
     for (const group of described) {
       const entry = facts.get(group.groupId);
-      // KIP-848 consumer groups answer GROUP_ID_NOT_FOUND here (Kafka 4.x): ListGroups' state
-      // and OffsetFetch's offsets still describe them.
-      if (entry && group.errorCode === 0) entry.described = group;
+      if (!entry) continue;
+      if (group.errorCode !== 0) {
+        // Its members are unknown: a gap in the snapshot, so a counted error.
+        const message = group.errorMessage ? `: ${group.errorMessage}` : '';
+        errors.add(
+          `DescribeGroups to node ${nodeId}: group ${group.groupId}: ` +
+            `${named(group.errorCode)}${message}`,
+          nodeId,
+        );
+        continue;
+      }
+      entry.described = group;
     }
     for (const group of offsets) {
       const entry = facts.get(group.groupId);
@@ -129,11 +152,6 @@ export async function groupsPhase(
     }
   });
   return errors.outcome([...facts.values()]);
-}
-
-/** A Kafka error code as an operator looks it up: `COORDINATOR_NOT_AVAILABLE (15)`. */
-function named(errorCode: number): string {
-  return `${errorName(errorCode)} (${errorCode})`;
 }
 
 /** Why FindCoordinator named no usable coordinator for a group, in the broker's words. */

@@ -1,7 +1,7 @@
 import type { SnapshotClient } from './snapshot-client';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol';
 import type { ClusterMetadata } from './metadata-phase';
-import { PhaseErrors, partitionKey, type PhaseOutcome } from './phase-outcome';
+import { PhaseErrors, namedErrorCode, partitionKey, type PhaseOutcome } from './phase-outcome';
 
 /** Log start and log end of one partition; a side is undefined when its leader did not answer. */
 export interface PartitionOffsets {
@@ -11,7 +11,9 @@ export interface PartitionOffsets {
 
 /**
  * Earliest and latest offsets of every partition in scope, one batched ListOffsets per leader.
- * Keyed by `partitionKey(topic, partition)`.
+ * Keyed by `partitionKey(topic, partition)`. A partition the leader answered with an error code
+ * (NOT_LEADER_OR_FOLLOWER while leadership moves, say) is one error of the phase, its offsets
+ * unknown.
  */
 export async function offsetsPhase(
   client: SnapshotClient,
@@ -44,13 +46,29 @@ export async function offsetsPhase(
         ]),
       }));
       try {
+        // Error codes by partition: its earliest and latest lookups fail alike, as one error.
+        const failed = new Map<string, { topic: string; partition: number; codes: Set<number> }>();
         for (const answer of await client.listOffsets(leader, request, signal)) {
-          if (answer.errorCode !== 0 || answer.offset < 0) continue;
           const key = partitionKey(answer.topic, answer.partition);
+          if (answer.errorCode !== 0) {
+            const { topic, partition } = answer;
+            let failure = failed.get(key);
+            if (!failure) failed.set(key, (failure = { topic, partition, codes: new Set() }));
+            failure.codes.add(answer.errorCode);
+            continue;
+          }
+          if (answer.offset < 0) continue;
           let entry = offsets.get(key);
           if (!entry) offsets.set(key, (entry = {}));
           if (answer.requestedTimestamp === EARLIEST_TIMESTAMP) entry.oldest = answer.offset;
           else entry.current = answer.offset;
+        }
+        for (const { topic, partition, codes } of failed.values()) {
+          const named = [...codes].map(namedErrorCode).join(', ');
+          errors.add(
+            `ListOffsets to node ${leader}: ${topic} partition ${partition}: ${named}`,
+            leader,
+          );
         }
       } catch (error) {
         errors.add(error, leader);

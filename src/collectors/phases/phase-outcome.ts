@@ -1,3 +1,4 @@
+import { errorName } from '../../kafka-names/error-names';
 import type { SnapshotError, SnapshotPhase } from '../cluster-snapshot';
 import { BrokerRequestError, ProtocolDecodeError } from '../protocol';
 
@@ -64,6 +65,11 @@ function errorTypeOf(error: unknown): string {
 /** A request the snapshot's signal stopped (it would have answered after the deadline). */
 export function isCutOff(error: unknown): boolean {
   return error instanceof BrokerRequestError && error.reason === 'aborted';
+}
+
+/** A Kafka error code as an operator looks it up: `COORDINATOR_NOT_AVAILABLE (15)`. */
+export function namedErrorCode(errorCode: number): string {
+  return `${errorName(errorCode)} (${errorCode})`;
 }
 
 /** `topic` + NUL + `partition`: a map key no topic name can collide with. */

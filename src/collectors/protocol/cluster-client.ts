@@ -117,7 +117,10 @@ export interface ClusterClientOptions {
   readonly keepProcessAlive?: boolean;
 }
 
-/** The KRaft metadata quorum: `__cluster_metadata`-0 per its leader, and voter endpoints. */
+/**
+ * The KRaft metadata quorum: `__cluster_metadata`-0 per its leader (`errorCode` 0: an error
+ * throws), and voter endpoints.
+ */
 export interface QuorumDescription extends QuorumPartition {
   /** Voter endpoints (DescribeQuorum v2+; may be empty). */
   nodes: QuorumNode[];
@@ -150,7 +153,8 @@ const FAILOVER_REASONS: ReadonlySet<RequestFailureReason> = new Set([
  * The Kafka requests the cluster collectors need, encoded and decoded by this package over
  * KafkaJS connections (one per broker, reused, reconnected on failure). Tolerant by contract: a
  * partition- or group-level error is a value (`errorCode`) in the result, never an exception;
- * only a request that fails as a whole throws, as a `BrokerRequestError` naming API and broker.
+ * only a request that fails as a whole throws, as a `BrokerRequestError` naming API and broker
+ * (so does DescribeQuorum's one partition, which is its whole answer).
  *
  * Batch-oriented: one request per broker (or per coordinator, or for the whole cluster) covers
  * every topic and group, so the request count of a snapshot grows with brokers, not with
@@ -370,8 +374,10 @@ export class ClusterClient {
 
   /**
    * The KRaft metadata quorum, asked of any broker (brokers forward it to the active
-   * controller). A partition-level error (6 when the answering controller is not the leader)
-   * is in `errorCode`; a top-level one throws `BrokerErrorResponse`.
+   * controller). A top-level error throws `BrokerErrorResponse`, and so does an error of the
+   * `__cluster_metadata` partition (6 NOT_LEADER_OR_FOLLOWER when the answering controller is not
+   * the leader): that partition is the whole answer, and its leader and epoch are then not the
+   * quorum's.
    */
   async describeQuorum(signal?: AbortSignal): Promise<QuorumDescription> {
     const { value, connection } = await this.anyBroker(
@@ -393,6 +399,14 @@ export class ClusterClient {
         { ...apiOf(DESCRIBE_QUORUM_API), nodeId: connection.nodeId, broker: connection.address },
         'decode',
         `the answer has no ${METADATA_LOG_TOPIC}-0 partition`,
+      );
+    }
+    if (partition.errorCode !== 0) {
+      throw errorResponse(
+        DESCRIBE_QUORUM_API,
+        connection,
+        partition.errorCode,
+        partition.errorMessage,
       );
     }
     return { ...partition, nodes: value.nodes };

@@ -226,6 +226,55 @@ describe('exact export', () => {
     expect(await value('kafka.topic.partitions', { topic: 'orders' })).toBe(2);
   });
 
+  it('leaves out what the snapshot does not know: members, a sum over unknown min ISR', async () => {
+    const [orders] = snapshot.topics;
+    const [billing, partial] = snapshot.groups;
+    const { members: _unknown, ...undescribed } = billing!;
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(
+        () => ({
+          ...snapshot,
+          topics: [
+            orders!,
+            // DescribeConfigs gave no min.insync.replicas for it (a per-topic error).
+            { ...orders!, name: 'payments', minInsyncReplicas: undefined },
+          ],
+          groups: [undescribed, partial!],
+        }),
+        { perPartition: true, maxSeries: 1_000 },
+      ),
+    ]);
+    expect(await harness.points('kafka.consumer_group.members', { group: 'billing' })).toEqual([]);
+    expect(await value('kafka.consumer_group.state', { group: 'billing', state: 'Stable' })).toBe(
+      1,
+    );
+    expect(await value('kafka.consumer_group.members', { group: 'partial' })).toBe(0);
+    expect(await value('kafka.partition.under_min_isr', { topic: 'orders', partition: 1 })).toBe(1);
+    expect(await harness.points('kafka.partition.under_min_isr', { topic: 'payments' })).toEqual(
+      [],
+    );
+    // 1 from orders, and an unknown count from payments: not a total.
+    expect(await harness.points('kafka.cluster.partitions.under_min_isr')).toEqual([]);
+    expect(await value('kafka.cluster.partitions.under_replicated')).toBe(2);
+  });
+
+  it('sums under-min-ISR partitions over topics that have partitions', async () => {
+    harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [
+      snapshotProducer(
+        () => ({
+          ...snapshot,
+          // A topic Metadata lists without partitions (still being created) counts nothing.
+          topics: [
+            ...snapshot.topics,
+            { name: 'creating', internal: false, errorCode: 5, partitions: [] },
+          ],
+        }),
+        { perPartition: true, maxSeries: 1_000 },
+      ),
+    ]);
+    expect(await value('kafka.cluster.partitions.under_min_isr')).toBe(1);
+  });
+
   it('past maxSeries drops per-partition series first, counts them, keeps every total', async () => {
     const producer = snapshotProducer(() => snapshot, { perPartition: true, maxSeries: 40 });
     harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [producer]);

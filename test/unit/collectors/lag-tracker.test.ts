@@ -35,7 +35,10 @@ interface Commit {
 
 interface Group {
   groupId: string;
-  members: number;
+  /** Undefined: not known (DescribeGroups failed, or a KIP-848 group it does not describe). */
+  members: number | undefined;
+  /** Default: Stable with members, Empty without. */
+  state?: string;
   commits: Commit[];
 }
 
@@ -71,9 +74,9 @@ function snapshotAt(seconds: number, logs: Log[], groups: Group[]): ClusterSnaps
     logDirs: [],
     groups: groups.map<GroupSnapshot>((group) => ({
       groupId: group.groupId,
-      state: group.members > 0 ? 'Stable' : 'Empty',
+      state: group.state ?? (group.members! > 0 ? 'Stable' : 'Empty'),
       protocolType: 'consumer',
-      members: group.members,
+      ...(group.members === undefined ? {} : { members: group.members }),
       offsetsComplete: group.commits.every((c) => logEnd(c) !== undefined),
       partitions: group.commits.map<GroupPartitionSnapshot>((c) => {
         const end = logEnd(c);
@@ -136,6 +139,47 @@ describe('LagTracker: lag status from snapshots', () => {
       { billing: 'STALL', audit: 'STOP' },
       { billing: 'STALL', audit: 'STOP' },
     ]);
+  });
+
+  it('tells STALL from STOP by the group state where the member count is unknown', () => {
+    const tracker = new LagTracker({ status: { windowSize: 2 } });
+    // Every group stuck at 10 while the log grows, none with a member count: a KIP-848 group
+    // (not described by DescribeGroups), or a classic one whose DescribeGroups failed.
+    const states = [
+      'Stable',
+      'Assigning',
+      'Reconciling',
+      'CompletingRebalance',
+      'Empty',
+      'Dead',
+      'PreparingRebalance',
+      'Unknown',
+    ];
+    const at = (i: number) =>
+      snapshotAt(
+        15 * i,
+        [log('orders', 0, 20 + 10 * i)],
+        states.map((state) => ({
+          groupId: state,
+          members: undefined,
+          state,
+          commits: [commit('orders', 0, 10)],
+        })),
+      );
+    const [, full] = statusesOf(tracker, [at(0), at(1)]);
+    expect(full).toEqual({
+      // States only a group with members is in: someone holds the partition and is stuck.
+      Stable: 'STALL',
+      Assigning: 'STALL',
+      Reconciling: 'STALL',
+      CompletingRebalance: 'STALL',
+      // No members: nobody consumes.
+      Empty: 'STOP',
+      Dead: 'STOP',
+      // Members or none, the state does not say: not claimed live, so STOP.
+      PreparingRebalance: 'STOP',
+      Unknown: 'STOP',
+    });
   });
 
   it('keeps a zero lag in the window for exactly windowSize snapshots', () => {
