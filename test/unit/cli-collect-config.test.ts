@@ -314,6 +314,62 @@ describe('kafka-otel collect: flags and variables', () => {
     });
   });
 
+  it('puts every setting given at once in its own field: the whole configuration', () => {
+    // Every setting that needs no file, each at a value no other field holds: a value that also
+    // lands in another field, or a field left out, shows in the whole object.
+    const config = parse(
+      [
+        '--brokers',
+        '[::1]:9092',
+        '--otlp-endpoint',
+        'http://otel:4318',
+        '--otlp-protocol',
+        'http/json',
+        '--interval',
+        '20s',
+        '--min-snapshot-interval',
+        '3s',
+        '--topics',
+        'a',
+        '--groups',
+        'g',
+        '--include-internal-topics',
+        '--no-partition-metrics',
+        '--max-series',
+        '1000',
+        '--time-lag-reads',
+        '1234',
+        '--client-id',
+        'c',
+        '--sasl-mechanism',
+        'plain',
+        '--sasl-username',
+        'u',
+        '--tls',
+      ],
+      { KAFKA_OTEL_COLLECT_SASL_PASSWORD: 'p' },
+    );
+    expect(config).toStrictEqual({
+      collector: {
+        brokers: ['[::1]:9092'],
+        clientId: 'c',
+        sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+        ssl: true,
+        topics: /a/,
+        groups: /g/,
+        includeInternalTopics: true,
+        perPartitionMetrics: false,
+        // 80% of the interval, capped at the default deadline: 8 s.
+        snapshotTimeoutMs: 8_000,
+        minSnapshotIntervalMs: 3_000,
+        maxSeries: 1000,
+        timeLagReadLimit: 1234,
+      },
+      output: { kind: 'otlp', protocol: 'http/json', url: 'http://otel:4318/v1/metrics' },
+      intervalMs: 20_000,
+    });
+  });
+
   it('lets flags win over variables', () => {
     const config = parse(['--brokers', 'flag:1', '--interval', '2s', '--include-internal-topics'], {
       KAFKA_OTEL_BROKERS: 'env:2',

@@ -1,14 +1,26 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DIST_ENTRIES, REPO_ROOT } from '../../support/built-package';
 import { waitFor } from '../../support/wait-for';
 import { startProcess, type TestProcess } from './child-process';
-import { APPS_DIR, DIST } from './dist-entries';
 
-/** The two ways a user starts a service with zero-code telemetry. */
+/** The e2e apps, and the folder the suite's processes run in. */
+export const APPS_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'apps');
+
+/**
+ * The two ways a user starts a service with zero-code telemetry, through the built entry points
+ * that `kafka-otel/register` resolves to.
+ */
 export const APP_KINDS = {
-  cjs: { script: 'app.cjs', nodeArgs: ['--require', DIST.registerCjs] },
+  cjs: {
+    script: 'app.cjs',
+    nodeArgs: ['--require', path.join(REPO_ROOT, DIST_ENTRIES.registerCjs)],
+  },
   // --import takes a module specifier: a file URL is one whatever the path holds.
-  esm: { script: 'app.mjs', nodeArgs: ['--import', pathToFileURL(DIST.registerEsm).href] },
+  esm: {
+    script: 'app.mjs',
+    nodeArgs: ['--import', pathToFileURL(path.join(REPO_ROOT, DIST_ENTRIES.registerEsm)).href],
+  },
 } as const;
 
 export type AppKind = keyof typeof APP_KINDS;

@@ -1,6 +1,8 @@
+import path from 'node:path';
+import { DIST_ENTRIES, REPO_ROOT } from '../../support/built-package';
 import { waitFor } from '../../support/wait-for';
+import { APPS_DIR } from './app-process';
 import { startProcess, type TestProcess } from './child-process';
-import { APPS_DIR, DIST } from './dist-entries';
 
 export interface CollectExporter extends TestProcess {
   /** host:port of its /metrics, as a Prometheus target. */
@@ -20,7 +22,8 @@ export async function startCollectExporter(options: {
   const exporter = startProcess(
     'kafka-otel collect',
     [
-      DIST.cli,
+      // The package's bin, as built.
+      path.join(REPO_ROOT, DIST_ENTRIES.cli),
       'collect',
       '--brokers',
       options.brokers.join(','),

@@ -11,7 +11,7 @@ import { randomGroup, randomTopic } from '../../support/names';
 import { occupyPort } from '../../support/ports';
 import { createTopicAndWait } from '../../support/topics';
 import { waitFor } from '../../support/wait-for';
-import { ensureBuilt } from '../register/support/built-package';
+import { ensureBuilt } from '../../support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { scrape, total, type Sample } from '../register/support/prometheus-text';
 import { servingUrl } from '../register/support/short-job';

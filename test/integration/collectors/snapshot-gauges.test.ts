@@ -126,7 +126,9 @@ interface Collected {
 
 /**
  * Takes one snapshot with a fresh collector and exports it through a real metric reader: the
- * export reuses that very snapshot (it is younger than `minSnapshotIntervalMs`).
+ * export reuses that very snapshot (it is younger than `minSnapshotIntervalMs`). The snapshot
+ * must be complete, so its deadline (and the request timeout, half of it) is far above the
+ * default 8 s: on a loaded machine a slow answer would otherwise be a scrape error.
  */
 async function collect(options: Partial<KafkaClusterCollectorOptions> = {}): Promise<Collected> {
   const collector = new KafkaClusterCollector({
@@ -134,6 +136,7 @@ async function collect(options: Partial<KafkaClusterCollectorOptions> = {}): Pro
     topics: [topic, other],
     groups: [groupId],
     minSnapshotIntervalMs: 60_000,
+    snapshotTimeoutMs: 30_000,
     ...options,
   }).start();
   const harness = new TelemetryHarness(AggregationTemporality.CUMULATIVE, [collector]);
@@ -194,15 +197,16 @@ function replicaBytes(dir: LogDir): number {
 
 /**
  * One collection, with DescribeLogDirs asked just before and after it and the volume's usable
- * bytes read over and over while it runs (a reading per statfs round trip).
+ * bytes read over and over from just before it to just after it (a reading per statfs round
+ * trip): the broker's own reading falls between the first and the last of them.
  */
 async function observeLogDir(dataDir: string) {
   const dirBefore = await describedLogDir();
-  const usable = new Set<number>();
+  const usable: number[] = [];
   let collecting = true;
   const readVolume = async () => {
     const volume = await fs.promises.statfs(dataDir);
-    usable.add(volume.bavail * volume.bsize);
+    usable.push(volume.bavail * volume.bsize);
     return volume;
   };
   const volume = await readVolume();
@@ -214,14 +218,17 @@ async function observeLogDir(dataDir: string) {
   await readVolume();
   const dirAfter = await describedLogDir();
   const exported = collected.gauge('kafka.broker.log_dir.usable');
+  const least = Math.min(...usable);
+  const most = Math.max(...usable);
   return {
     collected,
     logDir: dirBefore.logDir,
     bytesBefore: replicaBytes(dirBefore),
     bytesAfter: replicaBytes(dirAfter),
     volume,
-    usable: [...usable],
-    usableSeen: exported !== undefined && usable.has(exported),
+    least,
+    most,
+    usableWithinReadings: exported !== undefined && least <= exported && exported <= most,
   };
 }
 
@@ -288,33 +295,39 @@ describe('gauges of a real snapshot', () => {
   it("reports the log directory's bytes as DescribeLogDirs gives them, and its volume as statfs reads it", async () => {
     const dataDir = fs.realpathSync(launcherDataDir());
     // Other writers share the broker and the disk, so a collection is compared with readings
-    // around it: the log directory's bytes must not have changed across it, and the free space
-    // it exports must be one statfs saw while it ran. A wrong value (the volume's size, its
-    // free rather than usable blocks, another directory's bytes) fits no collection; a right
-    // one fits the first that nobody disturbed.
+    // around it: the log directory's bytes must not have changed across it, and the usable
+    // space it exports must lie between the least and the most statfs read while it ran.
+    // Collections are tried for OBSERVE_MS, then the last undisturbed one is judged.
+    const OBSERVE_MS = 30_000;
+    const giveUpAt = Date.now() + OBSERVE_MS;
     let quiet: Awaited<ReturnType<typeof observeLogDir>> | undefined;
-    for (let attempt = 1; attempt <= 40; attempt++) {
+    do {
       const observed = await observeLogDir(dataDir);
       if (observed.bytesBefore !== observed.bytesAfter) continue;
       quiet = observed;
-      if (observed.usableSeen) break;
-    }
+      if (observed.usableWithinReadings) break;
+    } while (Date.now() < giveUpAt);
     expect(
       quiet,
-      "a collection across which the log directory's bytes did not change",
+      `a collection within ${OBSERVE_MS} ms across which the log directory's bytes did not change`,
     ).toBeDefined();
-    const { collected, logDir, bytesBefore, volume, usable } = quiet!;
+    const { collected, logDir, bytesBefore, volume, least, most } = quiet!;
     expect(fs.realpathSync(logDir)).toBe(dataDir);
     const [series, ...others] = collected.points('kafka.broker.log_dir.size');
     expect(others).toEqual([]);
     expect(series!.attributes).toEqual({ broker: node, log_dir: logDir });
     expect(series!.value).toBe(bytesBefore);
     // Java's FileStore, which Kafka asks: total = f_blocks x block size, usable = f_bavail x
-    // block size.
+    // block size. The readings of one collection move by the bytes others write meanwhile
+    // (megabytes), far less than the volume's size or its blocks reserved for root (free
+    // f_bfree minus f_bavail: gigabytes on an ext4 volume), so the range still tells usable
+    // apart from total and from free.
     const where = series!.attributes;
     expect(collected.gauge('kafka.broker.log_dir.total', where)).toBe(volume.blocks * volume.bsize);
-    expect(usable).toContain(collected.gauge('kafka.broker.log_dir.usable', where));
-  });
+    const usable = collected.gauge('kafka.broker.log_dir.usable', where);
+    expect(usable, 'usable bytes, at least the least statfs read').toBeGreaterThanOrEqual(least);
+    expect(usable, 'usable bytes, at most the most statfs read').toBeLessThanOrEqual(most);
+  }, 120_000);
 
   it("sums and maximises the group's committed offsets, lag and time lag over the topic", async () => {
     const collected = await collect();

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileBroker, type HostileBroker } from '../../support/hostile-broker';
 import { waitFor } from '../../support/wait-for';
-import { ensureBuilt } from '../register/support/built-package';
+import { ensureBuilt } from '../../support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { parsePrometheusText, total } from '../register/support/prometheus-text';
 import { shortJobUnderRegister, servingUrl } from '../register/support/short-job';

@@ -42,14 +42,21 @@ async function topicWith(count: number, prefix: string): Promise<string> {
 const offsetOf = (span: ReadableSpan) => Number(span.attributes['kafka.offset']);
 const byOffset = (spans: ReadableSpan[]) => [...spans].sort((a, b) => offsetOf(a) - offsetOf(b));
 
-/** Every span the file started so far has ended, and there were some (0 === 0 proves nothing). */
-function expectEverySpanEnded() {
-  expect(harness.spanCounter.started).toBeGreaterThan(0);
-  expect(harness.spanCounter.ended).toBe(harness.spanCounter.started);
+/** The spans started and ended so far: a test counts its own spans from here. */
+function spanMark() {
+  const { started, ended } = harness.spanCounter;
+  return { started, ended };
+}
+
+/** Exactly `count` spans started since `mark` (this test's own), and as many ended. */
+function expectSpansEndedSince(mark: ReturnType<typeof spanMark>, count: number) {
+  expect(harness.spanCounter.started - mark.started, 'spans started').toBe(count);
+  expect(harness.spanCounter.ended - mark.ended, 'spans ended').toBe(count);
 }
 
 describe('eachBatch spans', () => {
   it('poll <topic> is a CLIENT span; each message gets a CONSUMER process span, its child', async () => {
+    const mark = spanMark();
     const topic = await createTopic(1, 'poll-kind');
     const groupId = randomGroup('poll-kind');
     const count = 4;
@@ -124,10 +131,12 @@ describe('eachBatch spans', () => {
     expect(new Set(processes.map((p) => p.parentSpanContext?.spanId))).toEqual(
       new Set(pollById.keys()),
     );
-    expectEverySpanEnded();
+    // One send of 4 messages is one record batch: 4 send spans, 1 poll, 4 process spans.
+    expectSpansEndedSince(mark, 9);
   });
 
   it('links a poll span to the producers of its first 128 messages only; every process span to its own', async () => {
+    const mark = spanMark();
     const count = 200;
     const topic = await topicWith(count, 'poll-links');
     const sends = byOffset(harness.spansNamed(`send ${topic}`));
@@ -176,10 +185,12 @@ describe('eachBatch spans', () => {
         sends[offset]!.spanContext().spanId,
       ]);
     });
-    expectEverySpanEnded();
+    // 200 send spans, the one poll span and 200 process spans.
+    expectSpansEndedSince(mark, 401);
   });
 
   it('ends the spans of the messages the handler left unresolved when it returns; the batch counts whole', async () => {
+    const mark = spanMark();
     const topic = await topicWith(5, 'unresolved');
     const groupId = randomGroup('unresolved');
     const batches: string[][] = [];
@@ -237,10 +248,12 @@ describe('eachBatch spans', () => {
     expect(handlerCalls.map((p) => [p.attributes['error.type'], p.value])).toEqual([
       [undefined, 1],
     ]);
-    expectEverySpanEnded();
+    // 5 send spans, the one poll span and 5 process spans.
+    expectSpansEndedSince(mark, 11);
   });
 
   it('without eachBatchAutoResolve, the unresolved messages come again: new spans, counted again', async () => {
+    const mark = spanMark();
     const topic = await topicWith(5, 'redelivered');
     const batches: string[][] = [];
     const consumer = kafka.consumer({ groupId: randomGroup('redelivered'), maxWaitTimeInMs: 100 });
@@ -284,10 +297,12 @@ describe('eachBatch spans', () => {
         'messaging.destination.name': topic,
       }),
     ).toBe(8);
-    expectEverySpanEnded();
+    // 5 send spans, 2 poll spans and 5 + 3 process spans.
+    expectSpansEndedSince(mark, 15);
   });
 
   it('a throwing handler: poll and unresolved process spans fail with its error, KafkaJS gets that very error', async () => {
+    const mark = spanMark();
     const topic = await topicWith(5, 'batch-throws');
     const groupId = randomGroup('batch-throws');
     const failure = new Error('ledger unavailable');
@@ -375,6 +390,7 @@ describe('eachBatch spans', () => {
     expect(
       await harness.total('kafka.consumer.crashes', { 'messaging.consumer.group.name': groupId }),
     ).toBe(1);
-    expectEverySpanEnded();
+    // 5 send spans, 2 poll spans and 5 + 3 process spans, the failed ones included.
+    expectSpansEndedSince(mark, 15);
   });
 });

@@ -11,7 +11,7 @@ import { randomGroup, randomTopic } from '../../support/names';
 import { occupyPort } from '../../support/ports';
 import { createTopicAndWait } from '../../support/topics';
 import { waitFor } from '../../support/wait-for';
-import { ensureBuilt } from './support/built-package';
+import { ensureBuilt } from '../../support/built-package';
 import { OtlpReceiver, SpanKind, type ReceivedSpan } from './support/otlp-receiver';
 import { KeepAliveScraper } from './support/keep-alive-scraper';
 import { parsePrometheusText, scrape, total, type Sample } from './support/prometheus-text';

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../register/support/built-package';
+import { ensureBuilt } from '../../support/built-package';
 import { OtlpReceiver } from '../register/support/otlp-receiver';
 import { scrape, total } from '../register/support/prometheus-text';
 import { shortJobUnderRegister, servingUrl } from '../register/support/short-job';
@@ -156,7 +156,12 @@ describe.each(ACCESS_NAMES)('register, collecting over %s', (name) => {
     expect(upValues(serviceName)).not.toContain(0);
     // Nothing of ours; Node 24 adds its own TimeoutNegativeWarning for a KafkaJS timer.
     expect(app.stderr.split('\n').filter((line) => line.startsWith('kafka-otel'))).toEqual([]);
-    expect(leakedSecrets(app.stdout + JSON.stringify(receiver.points), allSecrets)).toEqual([]);
+    // Point by point: the whole receiver's points, as one string, outgrow V8's string limit on a
+    // cluster that many runs have filled with topics.
+    const exported = receiver.points.filter((p) => p.resource['service.name'] === serviceName);
+    expect(exported.length).toBeGreaterThan(0);
+    expect(leakedSecrets(app.stdout, allSecrets)).toEqual([]);
+    expect(exported.flatMap((p) => leakedSecrets(JSON.stringify(p), allSecrets))).toEqual([]);
   });
 });
 

@@ -10,6 +10,14 @@ import { LineBuffer } from '../../support/line-buffer';
 import { waitFor } from '../../support/wait-for';
 
 /**
+ * Each wait on a child has its own bound (Node's start-up on a loaded machine takes seconds),
+ * and the tests that wait on one have room for their waits, past the unit project's 10 s: a
+ * slow child then fails the wait it was in, by its description, not the test as a whole.
+ */
+const CHILD_WAIT_MS = 10_000;
+const CHILD_TEST_TIMEOUT_MS = 3 * CHILD_WAIT_MS;
+
+/**
  * A child that writes `first`, then `rest` only when sent SIGUSR2, and ends: the test looks at
  * what it read in between, so the two writes always reach it as separate chunks.
  */
@@ -45,7 +53,7 @@ describe('LineBuffer', () => {
   });
 });
 
-describe('process helpers read whole lines', () => {
+describe('process helpers read whole lines', { timeout: CHILD_TEST_TIMEOUT_MS }, () => {
   const started: { kill: () => void }[] = [];
   afterEach(() => started.splice(0).forEach((p) => p.kill()));
 
@@ -56,10 +64,16 @@ describe('process helpers read whole lines', () => {
     );
     started.push(child);
     // Before the rest arrives, the half line is no event (and parsing it would throw).
-    await waitFor(() => child.stdout.includes('"port":45'), { description: 'the first chunk' });
+    await waitFor(() => child.stdout.includes('"port":45'), {
+      description: 'the first chunk',
+      timeoutMs: CHILD_WAIT_MS,
+    });
     expect(child.events).toEqual([{ event: 'first' }]);
     child.child.kill('SIGUSR2');
-    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(await child.exitWithin(CHILD_WAIT_MS), 'the writer to end').toEqual({
+      code: 0,
+      signal: null,
+    });
     expect(child.events).toEqual([{ event: 'first' }, { event: 'split', port: 45123 }]);
   });
 
@@ -73,10 +87,14 @@ describe('process helpers read whole lines', () => {
     started.push({ kill: () => child.child.kill('SIGKILL') });
     await waitFor(() => child.output().includes('listening 45'), {
       description: 'the first chunk',
+      timeoutMs: CHILD_WAIT_MS,
     });
     expect(child.stdoutLines()).toEqual(['starting']);
     child.child.kill('SIGUSR2');
-    await waitFor(() => child.exited(), { description: 'the writer to end' });
+    await waitFor(() => child.exited(), {
+      description: 'the writer to end',
+      timeoutMs: CHILD_WAIT_MS,
+    });
     expect(child.stdoutLines()).toEqual(['starting', 'listening 45123']);
   });
 });

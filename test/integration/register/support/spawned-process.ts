@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LineBuffer } from '../../../support/line-buffer';
 import { waitFor } from '../../../support/wait-for';
-import { ROOT } from './built-package';
+import { REPO_ROOT } from '../../../support/built-package';
 
 /** How a spawned process ended. */
 export interface Exit {
@@ -23,7 +23,7 @@ export class SpawnedProcess {
 
   constructor(args: string[], env: Record<string, string>) {
     this.child = spawn(process.execPath, args, {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
