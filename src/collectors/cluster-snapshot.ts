@@ -144,7 +144,10 @@ export interface GroupSnapshot {
   readonly partitions: readonly GroupPartitionSnapshot[];
   /** True when every partition's offsets are known: only then are sums exported. */
   readonly offsetsComplete: boolean;
-  /** Lag status by the sliding-window rules; undefined until enough observations exist. */
+  /**
+   * Lag status by the sliding-window rules, the worst of its partitions' (see the collector's
+   * `LagTracker`); undefined when none of its partitions' lag was ever measured.
+   */
   readonly status?: LagStatusName;
 }
 

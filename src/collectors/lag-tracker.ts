@@ -11,8 +11,9 @@ export interface LagTrackerOptions {
 /** What the tracker derived for one group from this snapshot and the ones before it. */
 export interface GroupLagEstimate {
   /**
-   * Lag status by the sliding-window rules: the worst of the group's partitions in this
-   * snapshot; undefined when none of them has a committed offset and a known log end.
+   * Lag status by the sliding-window rules: the worst of the partitions the group has a
+   * committed offset on in this snapshot, each by its window (as last judged where this
+   * snapshot could not measure its lag); undefined when none of them was ever measured.
    */
   status?: LagStatus;
   /**
@@ -56,23 +57,28 @@ export class LagTracker {
     const estimates = new Map<string, GroupLagEstimate>();
     for (const group of snapshot.groups) {
       const consumerActive = hasMembers(group);
-      // The worst status of the partitions in this snapshot only: a window kept for a partition
-      // the group no longer has (its topic deleted, its offsets expired) waits in the evaluator
-      // to be forgotten, but must not speak for the group meanwhile.
+      // The worst status of the partitions the group has in this snapshot: a window kept for a
+      // partition it no longer has (its topic deleted, its offsets expired) waits in the
+      // evaluator to be forgotten, but must not speak for the group meanwhile. A partition it
+      // still has whose lag this snapshot could not measure (ListOffsets failed: its leader is
+      // down, say) keeps its last status: an outage must not make the group look healthier.
       let status: LagStatus | undefined;
       const timeLagSeconds = group.partitions.map((p) => {
-        if (p.committedOffset === undefined || p.lag === undefined) return undefined;
-        this.evaluator.observe(group.groupId, p.topic, p.partition, {
-          timestampMs: now,
-          committedOffset: p.committedOffset,
-          lag: p.lag,
-          logStartOffset: logStart.get(p.topic)?.get(p.partition),
-          consumerActive,
-        });
-        const observed = this.evaluator.partitionStatus(group.groupId, p.topic, p.partition);
-        if (observed !== undefined) {
-          status = status === undefined ? observed : worseLagStatus(status, observed);
+        if (p.committedOffset === undefined) return undefined;
+        if (p.lag !== undefined) {
+          this.evaluator.observe(group.groupId, p.topic, p.partition, {
+            timestampMs: now,
+            committedOffset: p.committedOffset,
+            lag: p.lag,
+            logStartOffset: logStart.get(p.topic)?.get(p.partition),
+            consumerActive,
+          });
         }
+        const judged = this.evaluator.partitionStatus(group.groupId, p.topic, p.partition);
+        if (judged !== undefined) {
+          status = status === undefined ? judged : worseLagStatus(status, judged);
+        }
+        if (p.lag === undefined) return undefined;
         // Interpolated only where the log could not tell (see the snapshot's time-lag phase).
         return p.timeLagSeconds !== undefined
           ? undefined

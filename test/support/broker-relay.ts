@@ -15,6 +15,7 @@
  */
 import type { ISocketFactory } from 'kafkajs';
 import net from 'node:net';
+import { correlationIdOfAnswer, FrameSplitter, requestHeaderOf } from './kafka-frames';
 
 /** Frames and bytes (size prefix included) that crossed the relay for one API key. */
 export interface WireTraffic {
@@ -36,24 +37,6 @@ export interface BrokerRelay {
   /** What crossed the relay for `apiKey` so far. */
   traffic(apiKey: number): WireTraffic;
   close(): Promise<void>;
-}
-
-/** Splits a byte stream into Kafka frames (4-byte size prefix, then the frame). */
-class FrameReader {
-  private pending: Buffer = Buffer.alloc(0);
-
-  /** The complete frames, prefix included, that `chunk` finished. */
-  push(chunk: Buffer): Buffer[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const frames: Buffer[] = [];
-    while (this.pending.length >= 4) {
-      const length = 4 + this.pending.readInt32BE(0);
-      if (this.pending.length < length) break;
-      frames.push(this.pending.subarray(0, length));
-      this.pending = this.pending.subarray(length);
-    }
-    return frames;
-  }
 }
 
 /** Starts a relay on a free loopback port that forwards to `broker` (`host:port`). */
@@ -85,13 +68,13 @@ export async function startBrokerRelay(broker: string): Promise<BrokerRelay> {
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
 
-    // Request header v1/v2: api key (int16), api version (int16), correlation id (int32).
+    // Answers name only their request's correlation id: the API is known from the request.
     const apiKeyOf = new Map<number, number>();
-    const requests = new FrameReader();
+    const requests = new FrameSplitter();
     client.on('data', (chunk: Buffer) => {
       for (const frame of requests.push(chunk)) {
-        const apiKey = frame.readInt16BE(4);
-        apiKeyOf.set(frame.readInt32BE(8), apiKey);
+        const { apiKey, correlationId } = requestHeaderOf(frame);
+        apiKeyOf.set(correlationId, apiKey);
         const entry = trafficOf(apiKey);
         entry.requests++;
         entry.requestBytes += frame.length;
@@ -99,11 +82,10 @@ export async function startBrokerRelay(broker: string): Promise<BrokerRelay> {
       upstream.write(chunk);
     });
 
-    // Every response header starts with the correlation id of its request.
-    const replies = new FrameReader();
+    const replies = new FrameSplitter();
     upstream.on('data', (chunk: Buffer) => {
       for (const frame of replies.push(chunk)) {
-        const correlationId = frame.readInt32BE(4);
+        const correlationId = correlationIdOfAnswer(frame);
         const entry = trafficOf(apiKeyOf.get(correlationId) ?? -1);
         apiKeyOf.delete(correlationId);
         entry.responses++;

@@ -11,19 +11,32 @@
  */
 import net from 'node:net';
 import type { ISocketFactory } from 'kafkajs';
+import {
+  answerFrame,
+  correlationIdOfAnswer,
+  FrameSplitter,
+  requestHeaderOf,
+  type RequestHeader,
+} from './kafka-frames';
 
-/** The request header fields every Kafka request starts with (header v1 and v2 alike). */
-export interface RequestHeader {
-  readonly apiKey: number;
-  readonly apiVersion: number;
-  readonly correlationId: number;
-}
+export type { RequestHeader } from './kafka-frames';
+
+/**
+ * Longest a reset waits for the other requests of its connection to be answered (see `Fault`).
+ * Past it the connection is reset anyway, and those requests fail too: seen as extra errors,
+ * not hidden.
+ */
+const RESET_WAIT_MS = 10_000;
 
 /** How the requests of one API key fail. */
 export type Fault =
   /** The request never reaches the broker, so no answer comes: the client's timeout ends it. */
   | { readonly kind: 'silence' }
-  /** The connection is reset when the request is written (the client reads ECONNRESET). */
+  /**
+   * The request never reaches the broker, and its connection is reset (the client reads
+   * ECONNRESET) once every other request waiting on that connection has its answer: a reset
+   * fails every request in flight on the connection, and only this one is meant to fail.
+   */
   | { readonly kind: 'reset' }
   /**
    * The request reaches the broker, and its answer is replaced: `answer` returns what follows
@@ -80,14 +93,19 @@ export class FaultInjectingSockets {
     const requests = new FrameSplitter();
     /** The bytes the client reads instead of each replaced answer, by correlation id. */
     const replaced = new Map<number, Buffer>();
+    const awaited = new AwaitedAnswers();
     const write = socket.write.bind(socket);
+    const send = (frame: Buffer, request: RequestHeader) => {
+      awaited.sent(request.correlationId);
+      write(frame);
+    };
     socket.write = ((chunk: Buffer | string, encoding?: BufferEncoding) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
       for (const frame of requests.push(bytes)) {
-        const request = headerOf(frame);
+        const request = requestHeaderOf(frame);
         const fault = this.faults.get(request.apiKey);
         if (fault === undefined) {
-          write(frame);
+          send(frame, request);
           continue;
         }
         this.hit.push(request);
@@ -95,22 +113,25 @@ export class FaultInjectingSockets {
           case 'silence':
             break;
           case 'reset':
-            // After the write returns, as a reset read from the network arrives.
-            setImmediate(() => socket.destroy(connectionReset()));
+            // After the write returns, as a reset read from the network arrives; and after the
+            // answers to the other requests on this connection, so that only this one fails.
+            void awaited.noneWaiting(RESET_WAIT_MS).then(() => {
+              setImmediate(() => socket.destroy(connectionReset()));
+            });
             break;
           case 'answer':
-            replaced.set(request.correlationId, frameOf(request, fault.answer(request)));
-            write(frame);
+            replaced.set(request.correlationId, answerFrame(request, fault.answer(request)));
+            send(frame, request);
             break;
           case 'frame':
             replaced.set(request.correlationId, fault.bytes);
-            write(frame);
+            send(frame, request);
             break;
         }
       }
       return true;
     }) as net.Socket['write'];
-    this.interceptAnswers(socket, replaced);
+    this.interceptAnswers(socket, replaced, awaited);
   }
 
   /**
@@ -119,7 +140,11 @@ export class FaultInjectingSockets {
    * and any guard wrapped around the factory, such as the collector's reply guard): so they all
    * read the answers as rewritten here, as they would read them from the network.
    */
-  private interceptAnswers(socket: net.Socket, replaced: Map<number, Buffer>): void {
+  private interceptAnswers(
+    socket: net.Socket,
+    replaced: Map<number, Buffer>,
+    awaited: AwaitedAnswers,
+  ): void {
     type Listener = (...args: unknown[]) => void;
     const on = socket.on.bind(socket) as (event: string, listener: Listener) => net.Socket;
     socket.on = ((event: string, listener: Listener) => {
@@ -127,13 +152,42 @@ export class FaultInjectingSockets {
       const answers = new FrameSplitter();
       return on('data', (chunk) => {
         for (const frame of answers.push(chunk as Buffer)) {
-          const correlationId = frame.readInt32BE(4);
+          const correlationId = correlationIdOfAnswer(frame);
           const replacement = replaced.get(correlationId);
           replaced.delete(correlationId);
           listener(replacement ?? frame);
+          // Every data listener reads every answer: the first one to read it marks it.
+          awaited.answered(correlationId);
         }
       });
     }) as net.Socket['on'];
+  }
+}
+
+/** The requests of one connection sent to the broker and not answered yet, by correlation id. */
+class AwaitedAnswers {
+  private readonly waiting = new Set<number>();
+  private readonly whenNone: (() => void)[] = [];
+
+  sent(correlationId: number): void {
+    this.waiting.add(correlationId);
+  }
+
+  answered(correlationId: number): void {
+    if (!this.waiting.delete(correlationId) || this.waiting.size > 0) return;
+    for (const resolve of this.whenNone.splice(0)) resolve();
+  }
+
+  /** Resolves once no request is waiting for its answer, or after `timeoutMs` regardless. */
+  noneWaiting(timeoutMs: number): Promise<void> {
+    if (this.waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.whenNone.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 
@@ -144,39 +198,4 @@ function connectionReset(): Error {
     errno: -104,
     syscall: 'read',
   });
-}
-
-/** Size, api key, api version and correlation id: the first 12 bytes of every request frame. */
-function headerOf(frame: Buffer): RequestHeader {
-  return {
-    apiKey: frame.readInt16BE(4),
-    apiVersion: frame.readInt16BE(6),
-    correlationId: frame.readInt32BE(8),
-  };
-}
-
-/** A reply frame to `request`: size, correlation id, then `rest`. */
-function frameOf(request: RequestHeader, rest: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeInt32BE(4 + rest.length, 0);
-  head.writeInt32BE(request.correlationId, 4);
-  return Buffer.concat([head, rest]);
-}
-
-/** Splits a byte stream into whole Kafka frames (a 4-byte size, then that many bytes). */
-class FrameSplitter {
-  private pending: Buffer = Buffer.alloc(0);
-
-  /** The frames, size prefix included, that `chunk` completes. */
-  push(chunk: Buffer): Buffer[] {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const frames: Buffer[] = [];
-    while (this.pending.length >= 4) {
-      const length = 4 + this.pending.readInt32BE(0);
-      if (this.pending.length < length) break;
-      frames.push(this.pending.subarray(0, length));
-      this.pending = this.pending.subarray(length);
-    }
-    return frames;
-  }
 }

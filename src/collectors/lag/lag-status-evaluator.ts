@@ -1,4 +1,4 @@
-import { type LagStatus, worseLagStatus } from './lag-status';
+import type { LagStatus } from './lag-status';
 import { evaluateLagWindow } from './lag-status-rules';
 import { type LagObservation, LagWindow } from './lag-window';
 
@@ -14,7 +14,8 @@ export interface LagStatusEvaluatorOptions {
   minObservations?: number;
   /**
    * A partition with no observation for longer than this (ms) is forgotten by `forgetStale`
-   * (its group was deleted or stopped committing to that topic). Default 10 minutes.
+   * (its group was deleted or stopped committing to that topic, or its lag could not be
+   * measured for that long). Default 10 minutes.
    */
   forgetAfterMs?: number;
   /**
@@ -40,26 +41,27 @@ interface TrackedPartition {
 type TopicPartitions = Map<number, TrackedPartition>;
 
 /**
- * Sliding-window lag status per (group, topic, partition) and per group, feeding
+ * Sliding-window lag status per (group, topic, partition), behind
  * `kafka.consumer_group.status`. Each collection cycle, for every partition a group has a
- * committed offset on:
+ * committed offset and a measured lag on:
  *
  * ```ts
  * evaluator.observe(group, topic, partition, { timestampMs: now, committedOffset, lag,
  *   logStartOffset, consumerActive });
  * ```
  *
- * then read `partitionStatus(...)` (the collector's `LagTracker` takes the worst of the partitions
- * a group has in the current snapshot) or `groupStatus(group)` (the worst of every partition still
- * tracked, including ones waiting to be forgotten), and call `forgetStale(now)`.
+ * then read `partitionStatus(...)` and call `forgetStale(now)`. A group's status is made of its
+ * partitions' by the collector's `LagTracker`, which knows which partitions the group still has;
+ * the evaluator only keeps windows, so a partition the group lost keeps its window here until
+ * `forgetStale` drops it.
  * The rules are in `lag-status-rules.ts`; a partition's status is computed when it is observed
- * (O(windowSize)), so reading a group's status is O(its partitions) and allocates nothing.
+ * (O(windowSize)), so reading it is a lookup that allocates nothing.
  *
- * Groups without evidence: a group with no committed offset was never observed, and
- * `groupStatus` returns `undefined` — export no status series for it rather than invent one.
- * An Empty group keeps its committed offsets: observe them with `consumerActive: false`; it is
- * OK while caught up and becomes STOP once its lag is positive and its offsets have not moved
- * for a full window. A Dead / deleted group: call `forgetGroup` (or let `forgetStale` drop it).
+ * Partitions without evidence: one with no committed offset is refused by `observe` and has no
+ * status — export no status series for it rather than invent one. An Empty group keeps its
+ * committed offsets: observe them with `consumerActive: false`; such a partition is OK while
+ * caught up and becomes STOP once its lag is positive and its offset has not moved for a full
+ * window. A Dead / deleted group is no longer observed, and `forgetStale` drops its windows.
  *
  * Memory: at most `maxPartitions` windows, each one array of `3 * windowSize` doubles plus a few
  * fields, measured at about 0.45 KB per partition with the defaults (30 000 group-partitions
@@ -124,38 +126,6 @@ export class LagStatusEvaluator {
   /** Status of one partition for a group, or `undefined` if it is not tracked. */
   partitionStatus(group: string, topic: string, partition: number): LagStatus | undefined {
     return this.byGroup.get(group)?.get(topic)?.get(partition)?.status;
-  }
-
-  /**
-   * Status of a group: the most severe status of its partitions (order in `LAG_STATUSES`), or
-   * `undefined` when none of its partitions is tracked (no committed offsets: no evidence).
-   */
-  groupStatus(group: string): LagStatus | undefined {
-    const topics = this.byGroup.get(group);
-    if (!topics) return undefined;
-    let worst: LagStatus | undefined;
-    for (const partitions of topics.values()) {
-      for (const tracked of partitions.values()) {
-        worst = worst === undefined ? tracked.status : worseLagStatus(worst, tracked.status);
-      }
-    }
-    return worst;
-  }
-
-  /** Every tracked group with its status (for the gauge callback). */
-  *groupStatuses(): IterableIterator<[group: string, status: LagStatus]> {
-    for (const group of this.byGroup.keys()) {
-      const status = this.groupStatus(group);
-      if (status !== undefined) yield [group, status];
-    }
-  }
-
-  /** Forgets every window of a group (deleted, or no longer selected). */
-  forgetGroup(group: string): void {
-    const topics = this.byGroup.get(group);
-    if (!topics) return;
-    for (const partitions of topics.values()) this.tracked -= partitions.size;
-    this.byGroup.delete(group);
   }
 
   /**

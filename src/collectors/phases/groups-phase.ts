@@ -148,6 +148,16 @@ export async function groupsPhase(
         errors.add(`group ${group.groupId}: ${named(group.errorCode)}`, nodeId, 'group_offsets');
         continue;
       }
+      // A partition answered with an error (UNSTABLE_OFFSET_COMMIT while a transactional commit
+      // is pending, say) has no known commit: a gap in the snapshot, counted, never a guess.
+      for (const p of group.partitions) {
+        if (p.errorCode === 0) continue;
+        errors.add(
+          `group ${group.groupId}: ${p.topic} partition ${p.partition}: ${named(p.errorCode)}`,
+          nodeId,
+          'group_offsets',
+        );
+      }
       entry.offsets = group;
     }
   });

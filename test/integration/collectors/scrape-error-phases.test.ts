@@ -12,12 +12,34 @@ import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaClusterCollector } from '../../../src';
 import type { ClusterSnapshot, SnapshotPhase } from '../../../src/collectors/cluster-snapshot';
-import { WireWriter } from '../../../src/collectors/protocol/wire-writer';
+import { DESCRIBE_CONFIGS_API } from '../../../src/collectors/protocol/describe-configs';
+import { DESCRIBE_GROUPS_API } from '../../../src/collectors/protocol/describe-groups';
+import { DESCRIBE_LOG_DIRS_API } from '../../../src/collectors/protocol/describe-log-dirs';
+import { DESCRIBE_QUORUM_API } from '../../../src/collectors/protocol/describe-quorum';
+import { FETCH_API } from '../../../src/collectors/protocol/fetch';
+import { FIND_COORDINATOR_API } from '../../../src/collectors/protocol/find-coordinator';
+import { LIST_GROUPS_API } from '../../../src/collectors/protocol/list-groups';
+import { LIST_OFFSETS_API } from '../../../src/collectors/protocol/list-offsets';
+import { OFFSET_FETCH_API } from '../../../src/collectors/protocol/offset-fetch';
 import {
-  FaultInjectingSockets,
-  type Fault,
-  type RequestHeader,
-} from '../../support/fault-injecting-sockets';
+  configsRefusedFor,
+  CONFIGS_REFUSAL,
+  cutShort,
+  groupLoadingFor,
+  groupsLoading,
+  logDirsRefused,
+  noCoordinatorFor,
+  NO_COORDINATOR,
+  offsetsNotLeaderFor,
+  offsetsRefusedFor,
+  quorumNotLeader,
+  QUORUM_NOT_LEADER,
+  quorumRefused,
+  QUORUM_REFUSAL,
+} from '../../support/broker-error-answers';
+import { FaultInjectingSockets, type Fault } from '../../support/fault-injecting-sockets';
+import { errorCodeNamed } from '../../support/kafka-codes';
+import type { RequestHeader } from '../../support/kafka-frames';
 import { injectedBrokers } from '../../support/kafka-client';
 import { randomGroup, randomTopic } from '../../support/names';
 import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
@@ -46,24 +68,17 @@ afterAll(async () => {
 const MESSAGES = 10;
 const COMMITTED = 4;
 /**
- * Time to wait for each answer where a request gets none: it fails after this long, well within
- * the snapshot deadline (8 s), so the snapshot still hears from every other phase. Elsewhere the
- * default (4 s) leaves a loaded machine room to answer.
+ * Deadline of every snapshot here: far above what the shared broker needs on a loaded machine,
+ * so that each snapshot the tests expect complete is, and the only errors are the faults'.
  */
-const SILENCE_TIMEOUT_MS = 3_000;
-
-/** API keys of the requests made to fail. */
-const API = {
-  fetch: 1,
-  listOffsets: 2,
-  offsetFetch: 9,
-  findCoordinator: 10,
-  describeGroups: 15,
-  listGroups: 16,
-  describeConfigs: 32,
-  describeLogDirs: 35,
-  describeQuorum: 55,
-} as const;
+const SNAPSHOT_TIMEOUT_MS = 30_000;
+/**
+ * Time to wait for each answer where a fault silences a request: it fails after this long, well
+ * within the deadline, so the snapshot still hears from every other phase. It applies to every
+ * request of that collector, the recovered snapshot's included: still room for a loaded machine.
+ * Elsewhere the default (half the deadline) applies.
+ */
+const SILENCE_TIMEOUT_MS = 8_000;
 
 /** A topic of one partition holding `MESSAGES` stamped messages, and a group committed at 4. */
 interface Scene {
@@ -106,6 +121,7 @@ function collectorOf(
     topics: [topic],
     groups: [groupId],
     minSnapshotIntervalMs: 0,
+    snapshotTimeoutMs: SNAPSHOT_TIMEOUT_MS,
     ...extra,
   }).start();
   collectors.push(collector);
@@ -241,156 +257,8 @@ async function referenceOf(scene: Scene): Promise<Collection> {
   return reference;
 }
 
-// Answers a broker gives instead of the one asked for. Every API here is sent at a flexible
-// version, whose response header is a tagged-field section (empty: one 0 byte) before the body.
-const HEADER = Buffer.from([0]);
-const answerOf = (body: WireWriter) => Buffer.concat([HEADER, body.toBuffer()]);
-
-/** An answer that ends after its header: the body the client expects is not there. */
-const cutShort = (): Buffer => HEADER;
-
-const CLUSTER_AUTHORIZATION_FAILED = 31;
-
-/** DescribeLogDirs v3+ refused as a whole: ThrottleTimeMs, ErrorCode, no Results. */
-const logDirsRefused = (): Buffer =>
-  answerOf(
-    new WireWriter()
-      .int32(0)
-      .int16(CLUSTER_AUTHORIZATION_FAILED)
-      .compactArrayLength(0)
-      .emptyTaggedFields(),
-  );
-
-/** DescribeQuorum refused as a whole: ErrorCode, ErrorMessage (v2+), no Topics, no Nodes (v2+). */
-const QUORUM_REFUSAL = 'Cluster authorization failed.';
-const quorumRefused = ({ apiVersion }: RequestHeader): Buffer => {
-  const body = new WireWriter().int16(CLUSTER_AUTHORIZATION_FAILED);
-  if (apiVersion >= 2) body.compactNullableString(QUORUM_REFUSAL);
-  body.compactArrayLength(0);
-  if (apiVersion >= 2) body.compactArrayLength(0);
-  return answerOf(body.emptyTaggedFields());
-};
-
-/**
- * ListGroups v4+ from a broker still loading its group metadata (after a restart):
- * COORDINATOR_LOAD_IN_PROGRESS and the groups it has loaded, none yet.
- */
-const groupsLoading = (): Buffer =>
-  answerOf(new WireWriter().int32(0).int16(14).compactArrayLength(0).emptyTaggedFields());
-
-/** FindCoordinator v4+ with no coordinator for `groupId`: COORDINATOR_NOT_AVAILABLE. */
-const noCoordinatorFor = (groupId: string) => (): Buffer =>
-  answerOf(
-    new WireWriter()
-      .int32(0)
-      .compactArrayLength(1)
-      .compactString(groupId)
-      .int32(-1) // NodeId
-      .compactString('') // Host
-      .int32(-1) // Port
-      .int16(15)
-      .compactNullableString('The coordinator is not available.')
-      .emptyTaggedFields()
-      .emptyTaggedFields(),
-  );
-
-/** OffsetFetch v8+ refusing `groupId` its committed offsets: GROUP_AUTHORIZATION_FAILED. */
-const offsetsRefusedFor = (groupId: string) => (): Buffer =>
-  answerOf(
-    new WireWriter()
-      .int32(0)
-      .compactArrayLength(1)
-      .compactString(groupId)
-      .compactArrayLength(0) // Topics
-      .int16(30)
-      .emptyTaggedFields()
-      .emptyTaggedFields(),
-  );
-
-const NOT_LEADER_OR_FOLLOWER = 6;
-
-/**
- * ListOffsets v7+ from a broker that no longer leads partition 0 of `topic` (leadership moved
- * since the Metadata the collector asked it by): the partition's answer is an error code alone.
- */
-const offsetsNotLeaderFor = (topic: string) => (): Buffer =>
-  answerOf(
-    new WireWriter()
-      .int32(0)
-      .compactArrayLength(1)
-      .compactString(topic)
-      .compactArrayLength(1)
-      .int32(0) // PartitionIndex
-      .int16(NOT_LEADER_OR_FOLLOWER)
-      .int64(-1) // Timestamp
-      .int64(-1) // Offset
-      .int32(-1) // LeaderEpoch
-      .emptyTaggedFields()
-      .emptyTaggedFields()
-      .emptyTaggedFields(),
-  );
-
-/** DescribeConfigs v4 refusing `topic` its configuration: TOPIC_AUTHORIZATION_FAILED. */
-const CONFIGS_REFUSAL = 'Authorization failed.';
-const configsRefusedFor = (topic: string) => (): Buffer =>
-  answerOf(
-    new WireWriter()
-      .int32(0)
-      .compactArrayLength(1)
-      .int16(29)
-      .compactNullableString(CONFIGS_REFUSAL)
-      .int8(2) // ResourceType: TOPIC
-      .compactString(topic)
-      .compactArrayLength(0) // Configs
-      .emptyTaggedFields()
-      .emptyTaggedFields(),
-  );
-
-/**
- * DescribeQuorum from a controller that is not the quorum's leader (during an election): no
- * top-level error, the `__cluster_metadata` partition answered NOT_LEADER_OR_FOLLOWER, with the
- * leader and epoch that controller last knew (not the quorum's).
- */
-const QUORUM_NOT_LEADER = 'The controller is not the leader.';
-const quorumNotLeader = ({ apiVersion }: RequestHeader): Buffer => {
-  const body = new WireWriter().int16(0);
-  if (apiVersion >= 2) body.compactNullableString(null);
-  body.compactArrayLength(1).compactString('__cluster_metadata').compactArrayLength(1);
-  body.int32(0).int16(NOT_LEADER_OR_FOLLOWER);
-  if (apiVersion >= 2) body.compactNullableString(QUORUM_NOT_LEADER);
-  body
-    .int32(1) // LeaderId
-    .int32(1) // LeaderEpoch
-    .int64(0) // HighWatermark
-    .compactArrayLength(0) // CurrentVoters
-    .compactArrayLength(0) // Observers
-    .emptyTaggedFields()
-    .emptyTaggedFields();
-  if (apiVersion >= 2) body.compactArrayLength(0); // Nodes
-  return answerOf(body.emptyTaggedFields());
-};
-
-/**
- * DescribeGroups v5+ from a coordinator still loading `groupId` (after a restart or a
- * coordinator move): COORDINATOR_LOAD_IN_PROGRESS for the group, nothing of its members.
- */
-const groupLoadingFor =
-  (groupId: string) =>
-  ({ apiVersion }: RequestHeader): Buffer => {
-    const body = new WireWriter().int32(0).compactArrayLength(1).int16(14);
-    if (apiVersion >= 6) body.compactNullableString(null);
-    return answerOf(
-      body
-        .compactString(groupId)
-        .compactString('') // GroupState
-        .compactString('') // ProtocolType
-        .compactString('') // ProtocolData
-        .compactArrayLength(0) // Members
-        .int32(-2147483648) // AuthorizedOperations: not requested
-        .emptyTaggedFields()
-        .emptyTaggedFields(),
-    );
-  };
+/** `NAME (code)`: an error code as the collector's messages name it. */
+const coded = (name: string) => `${name} (${errorCodeNamed(name)})`;
 
 /** What the tests know when they spell out an error message. */
 interface MessageContext {
@@ -461,7 +329,7 @@ const versionOf = (hits: RequestHeader[]) => hits[0]!.apiVersion;
 const FAILURES: PhaseFailure[] = [
   {
     title: 'offsets: ListOffsets answered cut short',
-    apiKey: API.listOffsets,
+    apiKey: LIST_OFFSETS_API.key,
     fault: () => ({ kind: 'answer', answer: cutShort }),
     phase: 'offsets',
     broker: 1,
@@ -476,7 +344,7 @@ const FAILURES: PhaseFailure[] = [
   },
   {
     title: 'offsets: ListOffsets answers the partition NOT_LEADER_OR_FOLLOWER',
-    apiKey: API.listOffsets,
+    apiKey: LIST_OFFSETS_API.key,
     fault: ({ topic }) => ({ kind: 'answer', answer: offsetsNotLeaderFor(topic) }),
     phase: 'offsets',
     broker: 1,
@@ -484,13 +352,13 @@ const FAILURES: PhaseFailure[] = [
     // Earliest and latest both answered with the error: one error for the one partition.
     requests: 2,
     message: ({ topic }) =>
-      `ListOffsets to node 1: ${topic} partition 0: NOT_LEADER_OR_FOLLOWER (6)`,
+      `ListOffsets to node 1: ${topic} partition 0: ${coded('NOT_LEADER_OR_FOLLOWER')}`,
     lost: OFFSETS,
     timeLagReads: 0,
   },
   {
     title: 'configs: DescribeConfigs never answered',
-    apiKey: API.describeConfigs,
+    apiKey: DESCRIBE_CONFIGS_API.key,
     fault: () => ({ kind: 'silence' }),
     phase: 'configs',
     broker: undefined,
@@ -498,26 +366,26 @@ const FAILURES: PhaseFailure[] = [
     requests: 1,
     message: ({ address, hits }) =>
       `DescribeConfigs failed (timeout): no broker answered (1 tried: ${address} timeout: ` +
-      `Request DescribeConfigs(key: 32, version: ${versionOf(hits)}) timed out)`,
+      `Request DescribeConfigs(key: ${DESCRIBE_CONFIGS_API.key}, version: ${versionOf(hits)}) timed out)`,
     lost: MIN_ISR,
     timeLagReads: 1,
   },
   {
     title: 'configs: DescribeConfigs refuses the topic (TOPIC_AUTHORIZATION_FAILED)',
-    apiKey: API.describeConfigs,
+    apiKey: DESCRIBE_CONFIGS_API.key,
     fault: ({ topic }) => ({ kind: 'answer', answer: configsRefusedFor(topic) }),
     phase: 'configs',
     broker: undefined,
     errorType: 'error_response',
     requests: 1,
     message: ({ topic }) =>
-      `DescribeConfigs for topic ${topic}: TOPIC_AUTHORIZATION_FAILED (29): ${CONFIGS_REFUSAL}`,
+      `DescribeConfigs for topic ${topic}: ${coded('TOPIC_AUTHORIZATION_FAILED')}: ${CONFIGS_REFUSAL}`,
     lost: MIN_ISR,
     timeLagReads: 1,
   },
   {
     title: 'log_dirs: DescribeLogDirs refused (CLUSTER_AUTHORIZATION_FAILED)',
-    apiKey: API.describeLogDirs,
+    apiKey: DESCRIBE_LOG_DIRS_API.key,
     fault: () => ({ kind: 'answer', answer: logDirsRefused }),
     phase: 'log_dirs',
     broker: 1,
@@ -525,7 +393,7 @@ const FAILURES: PhaseFailure[] = [
     requests: 1,
     message: ({ address }) =>
       `DescribeLogDirs to node 1 at ${address} failed (error_response): ` +
-      'CLUSTER_AUTHORIZATION_FAILED (31)',
+      coded('CLUSTER_AUTHORIZATION_FAILED'),
     lost: [
       'kafka.partition.size',
       'kafka.topic.size',
@@ -537,7 +405,7 @@ const FAILURES: PhaseFailure[] = [
   },
   {
     title: 'quorum: DescribeQuorum refused (CLUSTER_AUTHORIZATION_FAILED)',
-    apiKey: API.describeQuorum,
+    apiKey: DESCRIBE_QUORUM_API.key,
     fault: () => ({ kind: 'answer', answer: quorumRefused }),
     phase: 'quorum',
     broker: undefined,
@@ -545,13 +413,13 @@ const FAILURES: PhaseFailure[] = [
     requests: 1,
     message: ({ address, hits }) =>
       `DescribeQuorum to node 1 at ${address} failed (error_response): ` +
-      `CLUSTER_AUTHORIZATION_FAILED (31)${versionOf(hits) >= 2 ? `: ${QUORUM_REFUSAL}` : ''}`,
+      `${coded('CLUSTER_AUTHORIZATION_FAILED')}${versionOf(hits) >= 2 ? `: ${QUORUM_REFUSAL}` : ''}`,
     lost: QUORUM,
     timeLagReads: 1,
   },
   {
     title: 'quorum: DescribeQuorum answers its partition NOT_LEADER_OR_FOLLOWER',
-    apiKey: API.describeQuorum,
+    apiKey: DESCRIBE_QUORUM_API.key,
     fault: () => ({ kind: 'answer', answer: quorumNotLeader }),
     phase: 'quorum',
     broker: undefined,
@@ -559,13 +427,13 @@ const FAILURES: PhaseFailure[] = [
     requests: 1,
     message: ({ address, hits }) =>
       `DescribeQuorum to node 1 at ${address} failed (error_response): ` +
-      `NOT_LEADER_OR_FOLLOWER (6)${versionOf(hits) >= 2 ? `: ${QUORUM_NOT_LEADER}` : ''}`,
+      `${coded('NOT_LEADER_OR_FOLLOWER')}${versionOf(hits) >= 2 ? `: ${QUORUM_NOT_LEADER}` : ''}`,
     lost: QUORUM,
     timeLagReads: 1,
   },
   {
     title: 'groups: ListGroups never answered',
-    apiKey: API.listGroups,
+    apiKey: LIST_GROUPS_API.key,
     fault: () => ({ kind: 'silence' }),
     phase: 'groups',
     broker: 1,
@@ -573,40 +441,41 @@ const FAILURES: PhaseFailure[] = [
     requests: 1,
     message: ({ address, hits }) =>
       `ListGroups to node 1 at ${address} failed (timeout): ` +
-      `Request ListGroups(key: 16, version: ${versionOf(hits)}) timed out`,
+      `Request ListGroups(key: ${LIST_GROUPS_API.key}, version: ${versionOf(hits)}) timed out`,
     lost: CONSUMER_GROUP,
     timeLagReads: 0,
   },
   {
     title: 'groups: ListGroups answered while the coordinator loads (COORDINATOR_LOAD_IN_PROGRESS)',
-    apiKey: API.listGroups,
+    apiKey: LIST_GROUPS_API.key,
     fault: () => ({ kind: 'answer', answer: groupsLoading }),
     phase: 'groups',
     broker: 1,
     errorType: 'error_response',
     requests: 1,
     message: () =>
-      'ListGroups to node 1: COORDINATOR_LOAD_IN_PROGRESS (14), the group list may be partial',
+      `ListGroups to node 1: ${coded('COORDINATOR_LOAD_IN_PROGRESS')}, ` +
+      'the group list may be partial',
     lost: CONSUMER_GROUP,
     timeLagReads: 0,
   },
   {
     title: 'groups: FindCoordinator finds no coordinator (COORDINATOR_NOT_AVAILABLE)',
-    apiKey: API.findCoordinator,
+    apiKey: FIND_COORDINATOR_API.key,
     fault: ({ groupId }) => ({ kind: 'answer', answer: noCoordinatorFor(groupId) }),
     phase: 'groups',
     broker: undefined,
     errorType: 'error_response',
     requests: 1,
     message: ({ groupId }) =>
-      `no coordinator for group ${groupId}: COORDINATOR_NOT_AVAILABLE (15): ` +
-      'The coordinator is not available.',
+      `no coordinator for group ${groupId}: ${coded('COORDINATOR_NOT_AVAILABLE')}: ` +
+      NO_COORDINATOR,
     lost: CONSUMER_GROUP,
     timeLagReads: 0,
   },
   {
     title: 'groups: DescribeGroups answered cut short',
-    apiKey: API.describeGroups,
+    apiKey: DESCRIBE_GROUPS_API.key,
     fault: () => ({ kind: 'answer', answer: cutShort }),
     phase: 'groups',
     broker: 1,
@@ -622,20 +491,20 @@ const FAILURES: PhaseFailure[] = [
   },
   {
     title: 'groups: DescribeGroups answers the group COORDINATOR_LOAD_IN_PROGRESS',
-    apiKey: API.describeGroups,
+    apiKey: DESCRIBE_GROUPS_API.key,
     fault: ({ groupId }) => ({ kind: 'answer', answer: groupLoadingFor(groupId) }),
     phase: 'groups',
     broker: 1,
     errorType: 'error_response',
     requests: 1,
     message: ({ groupId }) =>
-      `DescribeGroups to node 1: group ${groupId}: COORDINATOR_LOAD_IN_PROGRESS (14)`,
+      `DescribeGroups to node 1: group ${groupId}: ${coded('COORDINATOR_LOAD_IN_PROGRESS')}`,
     lost: ['kafka.consumer_group.members'],
     timeLagReads: 1,
   },
   {
     title: 'group_offsets: OffsetFetch answered cut short',
-    apiKey: API.offsetFetch,
+    apiKey: OFFSET_FETCH_API.key,
     fault: () => ({ kind: 'answer', answer: cutShort }),
     phase: 'group_offsets',
     broker: 1,
@@ -649,19 +518,19 @@ const FAILURES: PhaseFailure[] = [
   },
   {
     title: 'group_offsets: OffsetFetch refuses the group (GROUP_AUTHORIZATION_FAILED)',
-    apiKey: API.offsetFetch,
+    apiKey: OFFSET_FETCH_API.key,
     fault: ({ groupId }) => ({ kind: 'answer', answer: offsetsRefusedFor(groupId) }),
     phase: 'group_offsets',
     broker: 1,
     errorType: 'error_response',
     requests: 1,
-    message: ({ groupId }) => `group ${groupId}: GROUP_AUTHORIZATION_FAILED (30)`,
+    message: ({ groupId }) => `group ${groupId}: ${coded('GROUP_AUTHORIZATION_FAILED')}`,
     lost: CONSUMER_GROUP_OFFSETS,
     timeLagReads: 0,
   },
   {
     title: 'time_lag: the connection reset under the Fetch',
-    apiKey: API.fetch,
+    apiKey: FETCH_API.key,
     fault: () => ({ kind: 'reset' }),
     phase: 'time_lag',
     broker: 1,

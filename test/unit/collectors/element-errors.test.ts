@@ -146,6 +146,17 @@ describe('configs phase', () => {
   });
 });
 
+/** FindCoordinator's answer when node 1 coordinates every group asked about. */
+const coordinatedByNode1: SnapshotClient['findCoordinators'] = (ids) =>
+  Promise.resolve(
+    new Map(
+      ids.map((key) => [
+        key,
+        { key, nodeId: 1, host: 'localhost', port: 9092, errorCode: 0, errorMessage: null },
+      ]),
+    ),
+  );
+
 describe('groups phase', () => {
   const listed = [
     { groupId: 'classic', protocolType: 'consumer', state: 'Stable', type: 'classic' },
@@ -158,15 +169,7 @@ describe('groups phase', () => {
     const described: string[][] = [];
     const client = clientOf({
       listGroups: () => Promise.resolve({ errorCode: 0, groups: listed }),
-      findCoordinators: (ids) =>
-        Promise.resolve(
-          new Map(
-            ids.map((key) => [
-              key,
-              { key, nodeId: 1, host: 'localhost', port: 9092, errorCode: 0, errorMessage: null },
-            ]),
-          ),
-        ),
+      findCoordinators: coordinatedByNode1,
       describeGroups: (_node, ids) => {
         described.push([...ids]);
         return Promise.resolve([
@@ -213,5 +216,56 @@ describe('groups phase', () => {
     expect(byId.get('loading')?.described).toBeUndefined();
     expect(byId.get('kip-848')).toMatchObject({ listedState: 'Reconciling' });
     expect(byId.get('kip-848')?.described).toBeUndefined();
+  });
+
+  it('counts each partition OffsetFetch answered with an error code once, its commit unknown', async () => {
+    const client = clientOf({
+      listGroups: () => Promise.resolve({ errorCode: 0, groups: [listed[0]!] }),
+      findCoordinators: coordinatedByNode1,
+      describeGroups: () =>
+        Promise.resolve([
+          {
+            groupId: 'classic',
+            errorCode: 0,
+            errorMessage: null,
+            state: 'Stable',
+            protocolType: 'consumer',
+            protocol: 'range',
+            members: [],
+          },
+        ]),
+      offsetFetch: () =>
+        Promise.resolve([
+          {
+            groupId: 'classic',
+            errorCode: 0,
+            partitions: [
+              {
+                topic: 'orders',
+                partition: 0,
+                committedOffset: 7,
+                committedLeaderEpoch: 0,
+                errorCode: 0,
+              },
+              {
+                topic: 'orders',
+                partition: 1,
+                committedOffset: -1,
+                committedLeaderEpoch: -1,
+                errorCode: 88,
+              },
+            ],
+          },
+        ]),
+    });
+    const outcome = await groupsPhase(client, metadataOf(['orders'], 2), scope, signal);
+    expect(outcome.errors).toEqual([
+      {
+        phase: 'group_offsets',
+        broker: 1,
+        errorType: 'error_response',
+        message: 'group classic: orders partition 1: UNSTABLE_OFFSET_COMMIT (88)',
+      },
+    ]);
   });
 });

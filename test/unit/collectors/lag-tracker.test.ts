@@ -302,6 +302,48 @@ describe('LagTracker: what leaves the cluster leaves the status', () => {
     expect(none).toEqual({ billing: undefined }); // no committed offsets: no status
   });
 
+  it('keeps the last status of a partition the group still has whose lag is unknown', () => {
+    const tracker = new LagTracker({ status: { windowSize: 3, forgetAfterMs: 2 * MINUTE } });
+    // billing: stuck at 10 on orders/0 while the log grows, caught up on orders/1. Then
+    // orders/0's ListOffsets fails (its leader is down): the commit is read, the lag is not.
+    const at = (seconds: number, orders0End: number | undefined) =>
+      snapshotAt(
+        seconds,
+        [log('orders', 0, orders0End), log('orders', 1, 7)],
+        [
+          {
+            groupId: 'billing',
+            members: 1,
+            commits: [commit('orders', 0, 10), commit('orders', 1, 7)],
+          },
+        ],
+      );
+    const statuses = statusesOf(tracker, [
+      at(0, 20),
+      at(15, 30),
+      at(30, 40),
+      at(45, undefined), // unmeasured: the outage must not turn STALL into OK
+      at(60, undefined),
+      at(75, 50), // measured again: the same window goes on
+      at(90, undefined),
+      // Unmeasured for longer than forgetAfterMs: its window is forgotten once this snapshot
+      // is judged, and from the next one on only orders/1 speaks for the group.
+      at(196, undefined),
+      at(211, undefined),
+    ]);
+    expect(statuses.map((s) => s.billing)).toEqual([
+      'OK',
+      'OK',
+      'STALL',
+      'STALL',
+      'STALL',
+      'STALL',
+      'STALL',
+      'STALL',
+      'OK',
+    ]);
+  });
+
   it('continues a window seen again within forgetAfterMs', () => {
     const tracker = new LagTracker({ status: { windowSize: 3, forgetAfterMs: 2 * MINUTE } });
     const statuses = statusesOf(tracker, [

@@ -15,10 +15,14 @@ import { DESCRIBE_QUORUM_API } from '../../../../src/collectors/protocol/describ
 import { METADATA_API } from '../../../../src/collectors/protocol/metadata';
 import { startBrokerRelay, type BrokerRelay } from '../../../support/broker-relay';
 import { instrumentKafkaJs } from '../../../support/instrumented-kafkajs';
+import { apiKeyNamed } from '../../../support/kafka-codes';
 
 const { harness, brokers, shutdown } = instrumentKafkaJs();
 /** Every connection starts with it (KafkaJS's Connection negotiates versions first). */
-const API_VERSIONS: Pick<ApiSpec, 'key' | 'name'> = { key: 18, name: 'ApiVersions' };
+const API_VERSIONS: Pick<ApiSpec, 'key' | 'name'> = {
+  key: apiKeyNamed('ApiVersions'),
+  name: 'ApiVersions',
+};
 let relay: BrokerRelay;
 let client: ClusterClient;
 

@@ -36,36 +36,50 @@ const stuck = (consumerActive?: boolean): Cycle[] =>
 describe('LagStatusEvaluator', () => {
   it('evaluates each (group, topic, partition) on its own window', () => {
     const evaluator = new LagStatusEvaluator({ windowSize: 5 });
+    // The same partition number on two topics, and the same topic-partition for two groups.
     observeCycles(evaluator, ['billing', 'orders', 0], healthy);
     observeCycles(evaluator, ['billing', 'orders', 1], fallingBehind);
+    observeCycles(evaluator, ['billing', 'payments', 0], stuck(false));
     observeCycles(evaluator, ['audit', 'orders', 0], stuck(true));
 
     expect(evaluator.partitionStatus('billing', 'orders', 0)).toBe('OK');
     expect(evaluator.partitionStatus('billing', 'orders', 1)).toBe('WARN');
+    expect(evaluator.partitionStatus('billing', 'payments', 0)).toBe('STOP');
     expect(evaluator.partitionStatus('audit', 'orders', 0)).toBe('STALL');
     expect(evaluator.partitionStatus('audit', 'orders', 1)).toBeUndefined();
-    expect(evaluator.partitionCount).toBe(3);
+    expect(evaluator.partitionStatus('audit', 'payments', 0)).toBeUndefined();
+    expect(evaluator.partitionCount).toBe(4);
   });
 
-  it('gives a group the worst status of its partitions, across topics', () => {
+  it("judges ERR from the newest observation's log start, over any trend of its window", () => {
     const evaluator = new LagStatusEvaluator({ windowSize: 5 });
-    observeCycles(evaluator, ['g', 'orders', 0], healthy);
-    expect(evaluator.groupStatus('g')).toBe('OK');
-    observeCycles(evaluator, ['g', 'orders', 1], fallingBehind);
-    expect(evaluator.groupStatus('g')).toBe('WARN');
-    observeCycles(evaluator, ['g', 'payments', 3], stuck(true));
-    expect(evaluator.groupStatus('g')).toBe('STALL');
-    observeCycles(evaluator, ['g', 'payments', 4], stuck(false));
-    expect(evaluator.groupStatus('g')).toBe('STOP');
+    observeCycles(evaluator, ['g', 'orders', 0], stuck(true));
+    expect(evaluator.partitionStatus('g', 'orders', 0)).toBe('STALL');
+    // Retention deleted past the stuck commit: the messages it had not read are gone.
     evaluator.observe('g', 'orders', 0, {
+      timestampMs: 5 * CYCLE_MS,
+      committedOffset: 500,
+      lag: 60,
+      logStartOffset: 520,
+      consumerActive: true,
+    });
+    expect(evaluator.partitionStatus('g', 'orders', 0)).toBe('ERR');
+    // A fact, not a trend: one observation of a partition never seen before is enough.
+    evaluator.observe('g', 'orders', 1, {
       timestampMs: 5 * CYCLE_MS,
       committedOffset: 10,
       lag: 500,
       logStartOffset: 50,
     });
-    expect(evaluator.partitionStatus('g', 'orders', 0)).toBe('ERR');
-    expect(evaluator.groupStatus('g')).toBe('ERR');
-    expect([...evaluator.groupStatuses()]).toEqual([['g', 'ERR']]);
+    expect(evaluator.partitionStatus('g', 'orders', 1)).toBe('ERR');
+    // A commit at the log start lost nothing.
+    evaluator.observe('g', 'orders', 2, {
+      timestampMs: 5 * CYCLE_MS,
+      committedOffset: 50,
+      lag: 500,
+      logStartOffset: 50,
+    });
+    expect(evaluator.partitionStatus('g', 'orders', 2)).toBe('OK');
   });
 
   it('re-evaluates every cycle: a stopped partition that resumes and catches up is OK again', () => {
@@ -93,13 +107,13 @@ describe('LagStatusEvaluator', () => {
     expect(evaluator.partitionStatus('g', 't', 0)).toBe('STOP');
   });
 
-  it('has no status for a group it never observed (no committed offsets)', () => {
+  it('has no status for a partition without a committed offset', () => {
     const evaluator = new LagStatusEvaluator();
-    expect(evaluator.groupStatus('new-group')).toBeUndefined();
+    expect(evaluator.partitionStatus('new-group', 't', 0)).toBeUndefined();
     expect(
       evaluator.observe('new-group', 't', 0, { timestampMs: 0, committedOffset: -1, lag: 0 }),
     ).toBe(false);
-    expect(evaluator.groupStatus('new-group')).toBeUndefined();
+    expect(evaluator.partitionStatus('new-group', 't', 0)).toBeUndefined();
     expect(evaluator.partitionCount).toBe(0);
   });
 
@@ -107,20 +121,9 @@ describe('LagStatusEvaluator', () => {
     const evaluator = new LagStatusEvaluator({ windowSize: 3 });
     const idle = (lag: number) => ({ committedOffset: 70, lag, consumerActive: false });
     observeCycles(evaluator, ['empty', 't', 0], [idle(0), idle(0), idle(0)]);
-    expect(evaluator.groupStatus('empty')).toBe('OK');
+    expect(evaluator.partitionStatus('empty', 't', 0)).toBe('OK');
     observeCycles(evaluator, ['empty', 't', 0], [idle(4), idle(9), idle(9)], 3);
-    expect(evaluator.groupStatus('empty')).toBe('STOP');
-  });
-
-  it('forgets a group on request', () => {
-    const evaluator = new LagStatusEvaluator({ windowSize: 5 });
-    observeCycles(evaluator, ['dead', 'a', 0], healthy);
-    observeCycles(evaluator, ['dead', 'b', 1], healthy);
-    observeCycles(evaluator, ['alive', 'a', 0], healthy);
-    evaluator.forgetGroup('dead');
-    evaluator.forgetGroup('never-seen');
-    expect(evaluator.groupStatus('dead')).toBeUndefined();
-    expect(evaluator.partitionCount).toBe(1);
+    expect(evaluator.partitionStatus('empty', 't', 0)).toBe('STOP');
   });
 
   it('forgets windows not observed for longer than forgetAfterMs, and only those', () => {
@@ -134,8 +137,8 @@ describe('LagStatusEvaluator', () => {
     expect(evaluator.forgetStale(5 * MINUTE + 1)).toBe(2);
     expect(evaluator.partitionStatus('g', 'gone', 0)).toBeUndefined();
     expect(evaluator.partitionStatus('g', 'kept', 0)).toBe('OK');
-    expect(evaluator.groupStatus('other')).toBeUndefined();
-    expect([...evaluator.groupStatuses()]).toEqual([['g', 'OK']]);
+    expect(evaluator.partitionStatus('other', 'gone', 0)).toBeUndefined();
+    expect(evaluator.partitionCount).toBe(1);
   });
 
   it('refuses new windows at maxPartitions and keeps evaluating the tracked ones', () => {
@@ -172,7 +175,11 @@ describe('LagStatusEvaluator', () => {
     }
     expect(largest).toBe(20);
     expect(evaluator.partitionCount).toBe(10);
-    expect([...evaluator.groupStatuses()]).toEqual([['group-99', 'OK']]);
+    // Only the last group's windows are left, still judged (its newest lag is 9999 % 3 = 0).
+    for (let partition = 0; partition < 10; partition++) {
+      expect(evaluator.partitionStatus('group-99', 't', partition)).toBe('OK');
+    }
+    expect(evaluator.partitionStatus('group-98', 't', 0)).toBeUndefined();
   });
 
   it('rejects invalid options', () => {
