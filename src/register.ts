@@ -4,7 +4,7 @@
  * also registers the loader hook).
  *
  * Starts the OpenTelemetry Node SDK with the KafkaJS, HTTP and Node runtime instrumentations,
- * configured entirely from OTEL_* and KAFKA_OTEL_* environment variables (see the README), and
+ * configured entirely from OTEL_* and KAFKA_OTEL_* environment variables (see docs/zero-code.md), and
  * flushes on SIGTERM, SIGINT and normal exit. Never throws into the application.
  */
 import { startRegister } from './register/start-register';

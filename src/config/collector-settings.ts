@@ -1,6 +1,6 @@
 /**
  * The settings of the cluster collector: the one table behind `register` (its in-process
- * collector), `kafka-otel collect`, its `--help` and the settings table of the README.
+ * collector), `kafka-otel collect`, its `--help` and the settings list of docs/cli.md.
  *
  * Spelling: every variable is `KAFKA_OTEL_COLLECT_<NAME>`, like the command it configures and
  * apart from the instrumentation's `KAFKA_OTEL_*` switches that an application's environment

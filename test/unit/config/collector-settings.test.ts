@@ -5,11 +5,12 @@ import { COLLECTOR_SETTINGS } from '../../../src/config/collector-settings';
 import {
   BEGIN,
   END,
+  SETTINGS_PAGE,
   settingsMarkdown,
-  withSettingsTable,
+  withSettingsList,
 } from '../../../scripts/settings-doc/settings-markdown';
 
-const README = join(__dirname, '..', '..', '..', 'README.md');
+const PAGE = join(__dirname, '..', '..', '..', SETTINGS_PAGE);
 
 describe('the collector settings table', () => {
   it('spells every variable KAFKA_OTEL_COLLECT_*, with KAFKA_OTEL_* as the only alias', () => {
@@ -30,20 +31,33 @@ describe('the collector settings table', () => {
     expect(new Set(variables).size).toBe(variables.length);
   });
 
-  it('is what the README shows (regenerate with npm run docs:settings)', () => {
-    const readme = readFileSync(README, 'utf8');
-    const section = readme.slice(readme.indexOf(BEGIN) + BEGIN.length, readme.indexOf(END));
-    expect(section.trim(), 'README.md is out of date: npm run docs:settings').toBe(
+  it('is what docs/cli.md shows (regenerate with npm run docs:settings)', () => {
+    const page = readFileSync(PAGE, 'utf8');
+    const section = page.slice(page.indexOf(BEGIN) + BEGIN.length, page.indexOf(END));
+    expect(section.trim(), `${SETTINGS_PAGE} is out of date: npm run docs:settings`).toBe(
       settingsMarkdown(),
     );
-    expect(withSettingsTable(readme)).toBe(readme);
+    expect(withSettingsList(page)).toBe(page);
   });
 
-  it('puts one row per setting in the generated table', () => {
-    const rows = settingsMarkdown().split('\n').slice(2);
-    expect(rows).toHaveLength(COLLECTOR_SETTINGS.length);
-    expect(rows[0]).toMatch(
-      /^\| `--brokers HOST:PORT\[,HOST:PORT\]` +\| `KAFKA_OTEL_COLLECT_BROKERS` +\| `KAFKA_OTEL_BROKERS` +\| +\| yes +\| Seed brokers/,
+  it('puts one list item per setting in the generated list, each line within 100 columns', () => {
+    const lines = settingsMarkdown().split('\n');
+    const items = lines.filter((line) => line.startsWith('- '));
+    expect(items).toHaveLength(COLLECTOR_SETTINGS.length);
+    expect(lines.filter((line) => !line.startsWith('- ') && !line.startsWith('  '))).toEqual([]);
+    expect(lines.filter((line) => line.length > 100)).toEqual([]);
+    expect(items[0]).toBe(
+      '- `--brokers HOST:PORT[,HOST:PORT]`, `KAFKA_OTEL_COLLECT_BROKERS` (alias `KAFKA_OTEL_BROKERS`; also',
+    );
+  });
+
+  it('shows a variable-only setting by its variable and alias, with no flag', () => {
+    const password = COLLECTOR_SETTINGS.find((s) => s.env === 'KAFKA_OTEL_COLLECT_SASL_PASSWORD')!;
+    expect(settingsMarkdown([password])).toBe(
+      [
+        '- `KAFKA_OTEL_COLLECT_SASL_PASSWORD` (alias `KAFKA_OTEL_SASL_PASSWORD`; also `register`): SASL',
+        '  password; never a flag (`--sasl-password-env` names another variable).',
+      ].join('\n'),
     );
   });
 });

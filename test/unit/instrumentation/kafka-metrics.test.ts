@@ -111,7 +111,7 @@ describe('KafkaMetrics (manual API)', () => {
 
   // Delta temporality: the OpenTelemetry JS SDK (2.x and 3.x) keeps re-exporting the last value
   // of an attribute set an observable gauge stopped observing when temporality is cumulative, so
-  // removal is only visible to delta readers there (README, "Known limitations").
+  // removal is only visible to delta readers there (docs/instrumentation.md, "Known limitations").
   it('keeps consumer lag per group and partition until revoked or cleared', async () => {
     const kafkaMetrics = setup(AggregationTemporality.DELTA);
     kafkaMetrics.setConsumerLag({ group: 'g', topic: 't', partition: 0, lag: 7 });
