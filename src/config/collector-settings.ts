@@ -127,7 +127,7 @@ export const TOPICS: Setting<RegExp> = {
   flag: 'topics',
   arg: 'REGEX',
   parse: parseRegex,
-  defaultText: 'all but internal ones',
+  defaultText: 'all but internal ones (names starting with `__`)',
   help: 'Only topics whose whole name matches.',
   register: true,
 };
@@ -153,7 +153,7 @@ export const INCLUDE_INTERNAL_TOPICS: Setting<boolean> = {
   parse: parseBoolean,
   default: false,
   defaultText: 'false',
-  help: 'Also report `__consumer_offsets` and `__transaction_state`.',
+  help: 'Also report internal topics: `__consumer_offsets`, `__transaction_state` and every topic whose name starts with `__`.',
   register: true,
 };
 
