@@ -12,6 +12,51 @@ import type { ClusterSnapshot, SnapshotError, SnapshotPhase } from './cluster-sn
 
 const DURATION_BOUNDARIES = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** How a self metric is declared: what docs/metrics.md lists, and what `metrics()` exports. */
+export interface SelfMetricDefinition {
+  name: string;
+  kind: 'histogram' | 'counter';
+  unit: string;
+  description: string;
+  /** The attribute keys of every point. */
+  attributes: readonly string[];
+}
+
+/** Every metric the collector reports about its own work. */
+export const COLLECTOR_SELF_METRICS = {
+  scrapeDuration: {
+    name: 'kafka.collector.scrape.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time taken to take one cluster snapshot.',
+    attributes: [],
+  },
+  scrapeErrors: {
+    name: 'kafka.collector.scrape.errors',
+    kind: 'counter',
+    unit: '{error}',
+    description:
+      'Failed requests, and phases without a result before the snapshot deadline, by phase and error type.',
+    attributes: [ATTR_PHASE, ATTR_ERROR_TYPE],
+  },
+  lateResults: {
+    name: 'kafka.collector.late_results',
+    kind: 'counter',
+    unit: '{result}',
+    description:
+      'Phase results that arrived after their snapshot was assembled at the deadline, and were dropped.',
+    attributes: [ATTR_PHASE],
+  },
+  seriesDropped: {
+    name: 'kafka.collector.series.dropped',
+    kind: 'counter',
+    unit: '{series}',
+    description:
+      'Series of cluster snapshots not exported because they were past the series limit.',
+    attributes: [],
+  },
+} as const satisfies Record<string, SelfMetricDefinition>;
+
 /**
  * The collector's own work: snapshot duration and errors, late phase results and series left
  * out by the limit, counted once per snapshot taken (not per reader that exported it) and
@@ -72,9 +117,7 @@ export class CollectorSelfMetrics {
     if (this.durationCount > 0) {
       const duration: HistogramMetricData = {
         descriptor: {
-          name: 'kafka.collector.scrape.duration',
-          unit: 's',
-          description: 'Time taken to take one cluster snapshot.',
+          ...descriptor(COLLECTOR_SELF_METRICS.scrapeDuration),
           valueType: ValueType.DOUBLE,
         },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -97,12 +140,10 @@ export class CollectorSelfMetrics {
       metrics.push(duration);
     }
     const counter = (
-      name: string,
-      unit: string,
-      description: string,
+      definition: SelfMetricDefinition,
       points: SumMetricData['dataPoints'],
     ): SumMetricData => ({
-      descriptor: { name, unit, description, valueType: ValueType.INT },
+      descriptor: { ...descriptor(definition), valueType: ValueType.INT },
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
@@ -124,35 +165,22 @@ export class CollectorSelfMetrics {
           value,
         })),
       );
-      metrics.push(
-        counter(
-          'kafka.collector.scrape.errors',
-          '{error}',
-          'Failed requests, and phases without a result before the snapshot deadline, by phase and error type.',
-          points,
-        ),
-      );
+      metrics.push(counter(COLLECTOR_SELF_METRICS.scrapeErrors, points));
     }
     if (this.late.size > 0) {
-      metrics.push(
-        counter(
-          'kafka.collector.late_results',
-          '{result}',
-          'Phase results that arrived after their snapshot was assembled at the deadline, and were dropped.',
-          byPhase(this.late),
-        ),
-      );
+      metrics.push(counter(COLLECTOR_SELF_METRICS.lateResults, byPhase(this.late)));
     }
     metrics.push(
-      counter(
-        'kafka.collector.series.dropped',
-        '{series}',
-        'Series of cluster snapshots not exported because they were past the series limit.',
-        [{ startTime, endTime, attributes: {}, value: this.dropped }],
-      ),
+      counter(COLLECTOR_SELF_METRICS.seriesDropped, [
+        { startTime, endTime, attributes: {}, value: this.dropped },
+      ]),
     );
     return metrics;
   }
+}
+
+function descriptor({ name, unit, description }: SelfMetricDefinition) {
+  return { name, unit, description };
 }
 
 function increment<K>(counts: Map<K, number>, key: K): void {

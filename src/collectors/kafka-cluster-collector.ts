@@ -7,13 +7,8 @@ import type { ClusterSnapshot } from './cluster-snapshot';
 import { emptySnapshot } from './cluster-snapshot';
 import { CollectorSelfMetrics } from './collector-self-metrics';
 import { deepFreeze } from './deep-freeze';
-import { clusterMetrics } from './export/cluster-metrics';
-import { collectorMetrics } from './export/collector-metrics';
-import { consumerGroupMetrics } from './export/consumer-group-metrics';
-import { quorumMetrics } from './export/quorum-metrics';
-import { replicationMetrics } from './export/replication-metrics';
+import { CLUSTER_METRIC_FAMILIES } from './export/cluster-metric-families';
 import { SnapshotMetrics, type RenderedSnapshot } from './export/snapshot-metrics';
-import { storageMetrics } from './export/storage-metrics';
 import { LagTracker } from './lag-tracker';
 import { OffsetTimes } from './lag/offset-times';
 import { snapshotError } from './phases/phase-outcome';
@@ -160,20 +155,10 @@ export class KafkaClusterCollector implements MetricProducer {
     this.timeLagReadLimit = options.timeLagReadLimit ?? DEFAULT_TIME_LAG_READ_LIMIT;
     const window = options.lagStatusWindow ?? 10;
     this.lag = new LagTracker({ status: { windowSize: window, minObservations: window } });
-    this.renderer = new SnapshotMetrics(
-      [
-        collectorMetrics,
-        clusterMetrics,
-        storageMetrics,
-        replicationMetrics,
-        quorumMetrics,
-        consumerGroupMetrics,
-      ],
-      {
-        perPartition: options.perPartitionMetrics !== false,
-        maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
-      },
-    );
+    this.renderer = new SnapshotMetrics(CLUSTER_METRIC_FAMILIES, {
+      perPartition: options.perPartitionMetrics !== false,
+      maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
+    });
     this.source = new SnapshotSource((signal) => this.takeSnapshot(scope, signal), {
       shareForMs: options.minSnapshotIntervalMs ?? 5_000,
       timeoutMs: options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,

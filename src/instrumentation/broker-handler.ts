@@ -12,6 +12,7 @@ import { errorName } from '../kafka-names/error-names';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 import { errorType } from './error-type';
 import { BoundedCache } from './recorder/bounded-cache';
+import { when, type InstrumentDefinition } from './recorder/client-instruments';
 import {
   ATTR_ERROR_TYPE,
   ATTR_KAFKA_API_KEY,
@@ -30,6 +31,58 @@ import {
   METRIC_KAFKA_SERVER_REQUEST_SIZE,
   METRIC_KAFKA_SERVER_RESPONSE_SIZE,
 } from './semconv';
+
+const SIZE_BUCKETS = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
+/** The server attributes: set when the handler was told its own address and port. */
+const SERVER_ATTRIBUTES = [
+  ATTR_MESSAGING_SYSTEM,
+  when(ATTR_SERVER_ADDRESS, 'configured'),
+  when(ATTR_SERVER_PORT, 'configured'),
+];
+const API_ATTRIBUTES = [
+  ...SERVER_ATTRIBUTES,
+  ATTR_KAFKA_API_NAME,
+  ATTR_KAFKA_API_KEY,
+  ATTR_KAFKA_API_VERSION,
+];
+
+/** The instruments of `instrumentBrokerHandler`, declared as the client's are. */
+export const BROKER_HANDLER_INSTRUMENTS = {
+  requestDuration: {
+    name: METRIC_KAFKA_SERVER_REQUEST_DURATION,
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time the server took to answer a Kafka protocol request.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    attributes: [
+      ...API_ATTRIBUTES,
+      when(ATTR_ERROR_TYPE, 'the answer has an error code or the handler threw'),
+    ],
+  },
+  requestSize: {
+    name: METRIC_KAFKA_SERVER_REQUEST_SIZE,
+    kind: 'histogram',
+    unit: 'By',
+    description: 'Size of the Kafka protocol requests the server received.',
+    buckets: SIZE_BUCKETS,
+    attributes: API_ATTRIBUTES,
+  },
+  responseSize: {
+    name: METRIC_KAFKA_SERVER_RESPONSE_SIZE,
+    kind: 'histogram',
+    unit: 'By',
+    description: 'Size of the Kafka protocol responses the server sent.',
+    buckets: SIZE_BUCKETS,
+    attributes: API_ATTRIBUTES,
+  },
+  connections: {
+    name: METRIC_KAFKA_SERVER_CONNECTIONS,
+    kind: 'upDownCounter',
+    unit: '{connection}',
+    description: 'Client connections open to the server.',
+    attributes: SERVER_ATTRIBUTES,
+  },
+} as const satisfies Record<string, InstrumentDefinition>;
 
 /** The request header fields every Kafka protocol request carries, plus what the server knows. */
 export interface KafkaRequestInfo {
@@ -94,30 +147,17 @@ export function instrumentBrokerHandler<Request extends KafkaRequestInfo, Respon
     PACKAGE_NAME,
     PACKAGE_VERSION,
   );
-  const duration = meter.createHistogram(METRIC_KAFKA_SERVER_REQUEST_DURATION, {
-    unit: 's',
-    description: 'Time the server took to answer a Kafka protocol request.',
-    advice: {
-      explicitBucketBoundaries: [
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-      ],
-    },
-  });
-  const sizeBuckets = [64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216];
-  const requestSize = meter.createHistogram(METRIC_KAFKA_SERVER_REQUEST_SIZE, {
-    unit: 'By',
-    description: 'Size of the Kafka protocol requests the server received.',
-    advice: { explicitBucketBoundaries: sizeBuckets },
-  });
-  const responseSize = meter.createHistogram(METRIC_KAFKA_SERVER_RESPONSE_SIZE, {
-    unit: 'By',
-    description: 'Size of the Kafka protocol responses the server sent.',
-    advice: { explicitBucketBoundaries: sizeBuckets },
-  });
-  const connections = meter.createUpDownCounter(METRIC_KAFKA_SERVER_CONNECTIONS, {
-    unit: '{connection}',
-    description: 'Client connections open to the server.',
-  });
+  const histogram = ({ name, unit, description, buckets }: InstrumentDefinition) =>
+    meter.createHistogram(name, {
+      unit,
+      description,
+      ...(buckets && { advice: { explicitBucketBoundaries: [...buckets] } }),
+    });
+  const duration = histogram(BROKER_HANDLER_INSTRUMENTS.requestDuration);
+  const requestSize = histogram(BROKER_HANDLER_INSTRUMENTS.requestSize);
+  const responseSize = histogram(BROKER_HANDLER_INSTRUMENTS.responseSize);
+  const { name, unit, description } = BROKER_HANDLER_INSTRUMENTS.connections;
+  const connections = meter.createUpDownCounter(name, { unit, description });
   const describe = options.describeResponse ?? defaultDescription;
   const withSpans = options.spans !== false;
   const cache = new BoundedCache<Attributes>();

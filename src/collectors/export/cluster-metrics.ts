@@ -8,11 +8,13 @@ export const clusterMetrics = metricFamily(
       name: 'kafka.brokers',
       unit: '{broker}',
       description: 'Brokers registered in the cluster (as listed by Metadata).',
+      attributes: [],
     },
     partitions: {
       name: 'kafka.topic.partitions',
       unit: '{partition}',
       description: 'Partitions of the topic.',
+      attributes: [ATTR_TOPIC],
     },
   },
   (snapshot, emit) => {

@@ -12,6 +12,9 @@ import { metricFamily } from './metric-family';
 const GROUP_STATES = ['Stable', 'Empty', 'PreparingRebalance', 'CompletingRebalance', 'Dead'];
 import { LAG_STATUSES } from '../lag/lag-status';
 
+const PER_TOPIC = [ATTR_GROUP, ATTR_TOPIC];
+const PER_PARTITION = [ATTR_GROUP, ATTR_TOPIC, ATTR_PARTITION];
+
 /** Members, state, committed offsets, lag in messages and in seconds, and lag status per group. */
 export const consumerGroupMetrics = metricFamily(
   {
@@ -19,38 +22,45 @@ export const consumerGroupMetrics = metricFamily(
       name: 'kafka.consumer_group.members',
       unit: '{member}',
       description: 'Members of the consumer group.',
+      attributes: [ATTR_GROUP],
     },
     state: {
       name: 'kafka.consumer_group.state',
       unit: '1',
       description: '1 for the state the consumer group is in, 0 for the other states.',
+      attributes: [ATTR_GROUP, ATTR_STATE],
     },
     offset: {
       perPartition: true,
       name: 'kafka.consumer_group.offset',
       unit: '{offset}',
       description: 'Offset the consumer group committed for the partition.',
+      attributes: PER_PARTITION,
     },
     lag: {
       perPartition: true,
       name: 'kafka.consumer_group.lag',
       unit: '{message}',
       description: 'Messages between the committed offset and the partition log end (>= 0).',
+      attributes: PER_PARTITION,
     },
     offsetSum: {
       name: 'kafka.consumer_group.offset_sum',
       unit: '{offset}',
       description: 'Sum of the committed offsets of the group over the partitions of the topic.',
+      attributes: PER_TOPIC,
     },
     lagSum: {
       name: 'kafka.consumer_group.lag_sum',
       unit: '{message}',
       description: 'Lag of the group summed over the partitions of the topic.',
+      attributes: PER_TOPIC,
     },
     lagMax: {
       name: 'kafka.consumer_group.lag_max',
       unit: '{message}',
       description: 'Largest partition lag of the group on the topic.',
+      attributes: PER_TOPIC,
     },
     timeLag: {
       perPartition: true,
@@ -58,17 +68,20 @@ export const consumerGroupMetrics = metricFamily(
       unit: 's',
       description:
         'Age of the oldest unconsumed message: seconds since the committed offset was the log end.',
+      attributes: PER_PARTITION,
     },
     timeLagMax: {
       name: 'kafka.consumer_group.time_lag_max',
       unit: 's',
       description: 'Largest partition time lag of the group on the topic.',
+      attributes: PER_TOPIC,
     },
     status: {
       name: 'kafka.consumer_group.status',
       unit: '1',
       description:
         '1 for the lag status of the group (OK, WARN, ERR, STOP, STALL, REWIND), 0 for the others.',
+      attributes: [ATTR_GROUP, ATTR_STATUS],
     },
   },
   (snapshot, emit) => {

@@ -11,6 +11,11 @@ export interface MetricSpec {
    * the first to go past the series limit, so topic, group and cluster totals always remain.
    */
   perPartition?: boolean;
+  /**
+   * The attribute keys of every point. docs/metrics.md is generated
+   * from these (`npm run docs:metrics`); a unit test exports a rich snapshot to prove them.
+   */
+  attributes: readonly string[];
 }
 
 /** Adds one point of a metric to the export; a non-finite value is a gap and is skipped. */

@@ -9,27 +9,32 @@ export const quorumMetrics = metricFamily(
       name: 'kafka.quorum.leader',
       unit: '{broker}',
       description: 'Node id of the active controller (leader of the KRaft metadata quorum).',
+      attributes: [],
     },
     epoch: {
       name: 'kafka.quorum.epoch',
       unit: '{epoch}',
       description: 'Leader epoch of the metadata quorum; it grows with every controller election.',
+      attributes: [],
     },
     highWatermark: {
       name: 'kafka.quorum.high_watermark',
       unit: '{offset}',
       description: 'High watermark of the __cluster_metadata log.',
+      attributes: [],
     },
     voterLag: {
       name: 'kafka.quorum.voter.lag',
       unit: '{entry}',
       description: 'Metadata log entries the voter is behind the leader.',
+      attributes: [ATTR_VOTER],
     },
     voterFetchAge: {
       name: 'kafka.quorum.voter.fetch_age',
       unit: 's',
       description:
         'Seconds since the voter last fetched from the leader, as the leader saw it; for a voter that has not fetched from the current leader, at least the time since its epoch began.',
+      attributes: [ATTR_VOTER],
     },
   },
   (snapshot, emit) => {

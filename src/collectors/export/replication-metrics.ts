@@ -19,6 +19,8 @@ export function isUnderMinIsr(p: PartitionSnapshot, topic: TopicSnapshot): boole
   );
 }
 
+const PARTITION = [ATTR_TOPIC, ATTR_PARTITION];
+
 /** Replicas, ISR, leaders and the three health states, per partition and cluster-wide. */
 export const replicationMetrics = metricFamily(
   {
@@ -27,57 +29,67 @@ export const replicationMetrics = metricFamily(
       name: 'kafka.partition.replicas',
       unit: '{replica}',
       description: 'Replicas assigned to the partition.',
+      attributes: PARTITION,
     },
     inSync: {
       perPartition: true,
       name: 'kafka.partition.replicas_in_sync',
       unit: '{replica}',
       description: 'Replicas in the in-sync replica set (ISR) of the partition.',
+      attributes: PARTITION,
     },
     leader: {
       perPartition: true,
       name: 'kafka.partition.leader',
       unit: '{broker}',
       description: 'Broker id leading the partition; -1 when the partition is offline.',
+      attributes: PARTITION,
     },
     underReplicated: {
       perPartition: true,
       name: 'kafka.partition.under_replicated',
       unit: '1',
       description: '1 when the partition has a leader but not all replicas are in sync.',
+      attributes: PARTITION,
     },
     offline: {
       perPartition: true,
       name: 'kafka.partition.offline',
       unit: '1',
       description: '1 when the partition has no leader.',
+      attributes: PARTITION,
     },
     underMinIsr: {
       perPartition: true,
       name: 'kafka.partition.under_min_isr',
       unit: '1',
       description: '1 when fewer replicas are in sync than the topic min.insync.replicas.',
+      attributes: PARTITION,
     },
     clusterUnderReplicated: {
       name: 'kafka.cluster.partitions.under_replicated',
       unit: '{partition}',
       description: 'Partitions of the cluster that are under-replicated.',
+      attributes: [],
     },
     clusterOffline: {
       name: 'kafka.cluster.partitions.offline',
       unit: '{partition}',
       description: 'Partitions of the cluster without a leader.',
+      attributes: [],
     },
     clusterUnderMinIsr: {
       name: 'kafka.cluster.partitions.under_min_isr',
       unit: '{partition}',
       description:
         'Partitions of the cluster with fewer in-sync replicas than min.insync.replicas.',
+      attributes: [],
     },
     leaderCount: {
       name: 'kafka.broker.leader_count',
       unit: '{partition}',
       description: 'Partitions the broker leads.',
+      attributes: [ATTR_BROKER],
     },
   },
   (snapshot, emit) => {

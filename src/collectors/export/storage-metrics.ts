@@ -1,6 +1,9 @@
 import { ATTR_BROKER, ATTR_LOG_DIR, ATTR_PARTITION, ATTR_TOPIC } from '../collector-attributes';
 import { metricFamily } from './metric-family';
 
+const PARTITION = [ATTR_TOPIC, ATTR_PARTITION];
+const LOG_DIR = [ATTR_BROKER, ATTR_LOG_DIR];
+
 /** Offsets and bytes on disk, per partition, topic, broker and log directory. */
 export const storageMetrics = metricFamily(
   {
@@ -9,38 +12,45 @@ export const storageMetrics = metricFamily(
       name: 'kafka.partition.current_offset',
       unit: '{offset}',
       description: 'Log end offset of the partition: the offset of the next message written.',
+      attributes: PARTITION,
     },
     oldestOffset: {
       perPartition: true,
       name: 'kafka.partition.oldest_offset',
       unit: '{offset}',
       description: 'Log start offset of the partition: the oldest offset still readable.',
+      attributes: PARTITION,
     },
     partitionSize: {
       perPartition: true,
       name: 'kafka.partition.size',
       unit: 'By',
       description: 'Bytes of the partition replica on disk, per broker holding it.',
+      attributes: [ATTR_TOPIC, ATTR_PARTITION, ATTR_BROKER],
     },
     topicSize: {
       name: 'kafka.topic.size',
       unit: 'By',
       description: 'Bytes of the topic on disk, all replicas on all brokers.',
+      attributes: [ATTR_TOPIC],
     },
     logDirSize: {
       name: 'kafka.broker.log_dir.size',
       unit: 'By',
       description: 'Bytes of all partitions in a broker log directory.',
+      attributes: LOG_DIR,
     },
     logDirTotal: {
       name: 'kafka.broker.log_dir.total',
       unit: 'By',
       description: 'Capacity of the volume holding the log directory (Kafka 3.3+).',
+      attributes: LOG_DIR,
     },
     logDirUsable: {
       name: 'kafka.broker.log_dir.usable',
       unit: 'By',
       description: 'Free space usable by Kafka on the volume holding the log directory.',
+      attributes: LOG_DIR,
     },
   },
   (snapshot, emit) => {

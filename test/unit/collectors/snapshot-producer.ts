@@ -1,26 +1,14 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { ClusterSnapshot } from '../../../src/collectors/cluster-snapshot';
-import { clusterMetrics } from '../../../src/collectors/export/cluster-metrics';
-import { collectorMetrics } from '../../../src/collectors/export/collector-metrics';
-import { consumerGroupMetrics } from '../../../src/collectors/export/consumer-group-metrics';
-import { quorumMetrics } from '../../../src/collectors/export/quorum-metrics';
-import { replicationMetrics } from '../../../src/collectors/export/replication-metrics';
+import { CLUSTER_METRIC_FAMILIES } from '../../../src/collectors/export/cluster-metric-families';
 import {
   SnapshotMetrics,
   type SnapshotMetricsOptions,
 } from '../../../src/collectors/export/snapshot-metrics';
-import { storageMetrics } from '../../../src/collectors/export/storage-metrics';
 
 /** Every metric family of the collector, in its export order. */
-export const ALL_FAMILIES = [
-  collectorMetrics,
-  clusterMetrics,
-  storageMetrics,
-  replicationMetrics,
-  quorumMetrics,
-  consumerGroupMetrics,
-];
+export const ALL_FAMILIES = CLUSTER_METRIC_FAMILIES;
 
 /**
  * A MetricProducer exporting whatever snapshot `current()` returns at each collection, as the

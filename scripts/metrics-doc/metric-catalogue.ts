@@ -1,0 +1,158 @@
+import { COLLECTOR_SELF_METRICS } from '../../src/collectors/collector-self-metrics';
+import { clusterMetrics } from '../../src/collectors/export/cluster-metrics';
+import { CLUSTER_METRIC_FAMILIES } from '../../src/collectors/export/cluster-metric-families';
+import { collectorMetrics } from '../../src/collectors/export/collector-metrics';
+import { consumerGroupMetrics } from '../../src/collectors/export/consumer-group-metrics';
+import type { MetricFamily } from '../../src/collectors/export/metric-family';
+import { quorumMetrics } from '../../src/collectors/export/quorum-metrics';
+import { replicationMetrics } from '../../src/collectors/export/replication-metrics';
+import { storageMetrics } from '../../src/collectors/export/storage-metrics';
+import { BROKER_HANDLER_INSTRUMENTS } from '../../src/instrumentation/broker-handler';
+import {
+  CLIENT_INSTRUMENTS,
+  type DeclaredAttribute,
+  type InstrumentDefinition,
+} from '../../src/instrumentation/recorder/client-instruments';
+
+/** One metric as docs/metrics.md lists it, read from its definition in the code. */
+export interface CatalogueEntry {
+  name: string;
+  /** The OpenTelemetry instrument (or data point type) the metric is exported as. */
+  instrument: 'counter' | 'up-down counter' | 'histogram' | 'gauge';
+  unit: string;
+  description: string;
+  attributes: readonly DeclaredAttribute[];
+  /** A collector series per partition: the first dropped by the series limit, and optional. */
+  perPartition: boolean;
+}
+
+export interface CatalogueTopic {
+  title: string;
+  entries: CatalogueEntry[];
+}
+
+export interface CatalogueSection {
+  title: string;
+  /** What emits the section's metrics, one paragraph. */
+  about: string;
+  topics: CatalogueTopic[];
+}
+
+/**
+ * The client instruments by name prefix. Every instrument must match one: a new prefix fails
+ * the generator rather than landing under a wrong heading.
+ */
+const CLIENT_TOPICS: readonly { prefix: string; title: string }[] = [
+  { prefix: 'messaging.', title: 'Messaging (OpenTelemetry semantic conventions)' },
+  { prefix: 'kafka.client.', title: 'Requests, connections and bytes' },
+  { prefix: 'kafka.consumer.', title: 'Consumers and groups' },
+];
+
+/** The heading of each cluster family; the collector's own family goes to the self-metrics. */
+const FAMILY_TOPICS = new Map<MetricFamily, string>([
+  [clusterMetrics, 'Brokers and topics'],
+  [storageMetrics, 'Offsets and storage'],
+  [replicationMetrics, 'Replication and partition health'],
+  [quorumMetrics, 'KRaft metadata quorum'],
+  [consumerGroupMetrics, 'Consumer groups'],
+]);
+
+const CLIENT_KINDS: Record<InstrumentDefinition['kind'], CatalogueEntry['instrument']> = {
+  counter: 'counter',
+  upDownCounter: 'up-down counter',
+  histogram: 'histogram',
+  gauge: 'gauge',
+  observableGauge: 'gauge',
+};
+
+/** Every metric this package exports, by source and topic, in declaration order. */
+export function metricCatalogue(): CatalogueSection[] {
+  const unplaced = Object.values<InstrumentDefinition>(CLIENT_INSTRUMENTS).filter(
+    (definition) => !CLIENT_TOPICS.some(({ prefix }) => definition.name.startsWith(prefix)),
+  );
+  if (unplaced.length > 0) {
+    const names = unplaced.map((definition) => definition.name).join(', ');
+    throw new Error(`no heading for ${names}: add its prefix to CLIENT_TOPICS`);
+  }
+  return [
+    {
+      title: 'Instrumentation',
+      about:
+        'Recorded in the application process by the KafkaJS instrumentation (`--require kafka-otel/register` or `KafkaJsInstrumentation`) and by the `KafkaMetrics` API, which share one recorder: the same facts give the same series either way. The last group comes from `instrumentBrokerHandler`, for Kafka-protocol servers written in Node.',
+      topics: [
+        ...CLIENT_TOPICS.map(({ prefix, title }) => ({
+          title,
+          entries: Object.values<InstrumentDefinition>(CLIENT_INSTRUMENTS)
+            .filter((definition) => definition.name.startsWith(prefix))
+            .map(instrumentEntry),
+        })),
+        {
+          title: 'Kafka-protocol servers (`instrumentBrokerHandler`)',
+          entries: Object.values<InstrumentDefinition>(BROKER_HANDLER_INSTRUMENTS).map(
+            instrumentEntry,
+          ),
+        },
+      ],
+    },
+    {
+      title: 'Cluster collector',
+      about:
+        'Gauges read from one cluster snapshot (`kafka-otel collect`, or `KafkaClusterCollector` in a process): each export shows exactly the series of the latest snapshot, so a deleted topic, group or partition disappears at once.',
+      topics: CLUSTER_METRIC_FAMILIES.filter((family) => family !== collectorMetrics).map(
+        (family) => ({ title: familyTitle(family), entries: familyEntries(family) }),
+      ),
+    },
+    {
+      title: 'Collector self-metrics',
+      about:
+        'How the collector itself is doing, exported with the cluster gauges. The counters are cumulative since the collector started and appear once there is something to count.',
+      topics: [
+        { title: 'Last snapshot', entries: familyEntries(collectorMetrics) },
+        {
+          title: 'Snapshots taken',
+          entries: Object.values(COLLECTOR_SELF_METRICS).map((definition) => ({
+            name: definition.name,
+            instrument: definition.kind,
+            unit: definition.unit,
+            description: definition.description,
+            attributes: definition.attributes,
+            perPartition: false,
+          })),
+        },
+      ],
+    },
+  ];
+}
+
+function instrumentEntry(definition: InstrumentDefinition): CatalogueEntry {
+  return {
+    name: definition.name,
+    instrument: CLIENT_KINDS[definition.kind],
+    unit: definition.unit,
+    description: definition.description,
+    attributes: definition.attributes,
+    perPartition: false,
+  };
+}
+
+function familyTitle(family: MetricFamily): string {
+  const title = FAMILY_TOPICS.get(family);
+  if (title === undefined) {
+    const names = Object.values(family.metrics).map((spec) => spec.name);
+    throw new Error(
+      `no heading for the metric family of ${names.join(', ')}: add it to FAMILY_TOPICS`,
+    );
+  }
+  return title;
+}
+
+function familyEntries(family: MetricFamily): CatalogueEntry[] {
+  return Object.values(family.metrics).map((spec) => ({
+    name: spec.name,
+    instrument: 'gauge',
+    unit: spec.unit,
+    description: spec.description,
+    attributes: spec.attributes,
+    perPartition: spec.perPartition === true,
+  }));
+}
