@@ -326,6 +326,13 @@ const QUORUM = [
 ];
 const versionOf = (hits: RequestHeader[]) => hits[0]!.apiVersion;
 
+/** What the collector says of an answer cut short (`cutShort`) to an API of node 1. */
+const cutShortMessage =
+  (api: string): PhaseFailure['message'] =>
+  ({ address, hits }) =>
+    `${api} to node 1 at ${address} failed (decode): Cannot decode ${api} ` +
+    `v${versionOf(hits)} response at byte 0: truncated: needs 4 more byte(s), 0 left`;
+
 const FAILURES: PhaseFailure[] = [
   {
     title: 'offsets: ListOffsets answered cut short',
@@ -336,9 +343,7 @@ const FAILURES: PhaseFailure[] = [
     errorType: 'decode',
     // Earliest and latest of the partition: two requests, one failed call to the leader.
     requests: 2,
-    message: ({ address, hits }) =>
-      `ListOffsets to node 1 at ${address} failed (decode): Cannot decode ListOffsets ` +
-      `v${versionOf(hits)} response at byte 0: truncated: needs 4 more byte(s), 0 left`,
+    message: cutShortMessage('ListOffsets'),
     lost: OFFSETS,
     timeLagReads: 0,
   },
@@ -481,9 +486,7 @@ const FAILURES: PhaseFailure[] = [
     broker: 1,
     errorType: 'decode',
     requests: 1,
-    message: ({ address, hits }) =>
-      `DescribeGroups to node 1 at ${address} failed (decode): Cannot decode DescribeGroups ` +
-      `v${versionOf(hits)} response at byte 0: truncated: needs 4 more byte(s), 0 left`,
+    message: cutShortMessage('DescribeGroups'),
     // The state falls back to ListGroups', offsets come from OffsetFetch; the member count is
     // unknown (not 0).
     lost: ['kafka.consumer_group.members'],
@@ -510,9 +513,7 @@ const FAILURES: PhaseFailure[] = [
     broker: 1,
     errorType: 'decode',
     requests: 1,
-    message: ({ address, hits }) =>
-      `OffsetFetch to node 1 at ${address} failed (decode): Cannot decode OffsetFetch ` +
-      `v${versionOf(hits)} response at byte 0: truncated: needs 4 more byte(s), 0 left`,
+    message: cutShortMessage('OffsetFetch'),
     lost: CONSUMER_GROUP_OFFSETS,
     timeLagReads: 0,
   },

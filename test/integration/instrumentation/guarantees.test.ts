@@ -5,12 +5,12 @@
  */
 import { IDEMPOTENT_PRODUCER } from '../../support/producer-options';
 import { diag, DiagLogLevel, SpanKind, SpanStatusCode, type DiagLogger } from '@opentelemetry/api';
-import type { Kafka, KafkaMessage, Producer, ProducerConfig } from 'kafkajs';
+import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeProcessed } from '../../support/consume-processed';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
 import { randomGroup } from '../../support/names';
-import { waitFor } from '../../support/wait-for';
 
 const { harness, instrumentation, kafkajs, createKafka, createTopic, shutdown } =
   instrumentKafkaJs();
@@ -29,33 +29,9 @@ type WrappedMethod = { __wrapped?: boolean; __original?: WrappedMethod };
 const connectionClass = () =>
   nodeRequire('kafkajs/src/network/connection.js') as { prototype: { send: WrappedMethod } };
 
-/**
- * Consumes exactly `count` messages of a topic from the beginning with a fresh (or the given)
- * group, and waits until their `count` process spans have ended: spans end after the handler's
- * promise settles. Either wait timing out fails the test.
- */
-async function consume(topic: string, count: number, groupId = randomGroup('g')) {
-  const received: KafkaMessage[] = [];
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        received.push(message);
-        return Promise.resolve();
-      },
-    });
-    await waitFor(() => received.length >= count, { description: `${count} messages` });
-    await waitFor(() => harness.spansNamed(`process ${topic}`).length >= count, {
-      description: `${count} process spans of ${topic}`,
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  expect(received).toHaveLength(count);
-  return received;
-}
+/** Consumes all `count` messages of `topic` with a fresh (or the given) group, spans ended. */
+const consume = (topic: string, count: number, groupId = randomGroup('g')) =>
+  consumeProcessed(kafka, harness, { topic, groupId, count });
 
 /** Runs `work` with a connected producer, disconnected after it whatever happens. */
 async function withProducer<T>(

@@ -12,6 +12,7 @@ import type {
   Message,
 } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeProcessed } from '../../support/consume-processed';
 import { instrumentKafkaJs } from '../../support/instrumented-kafkajs';
 import { randomGroup, randomTopic } from '../../support/names';
 import { waitFor } from '../../support/wait-for';
@@ -51,31 +52,9 @@ async function produce(topic: string, messages: Message[]) {
   }
 }
 
-/**
- * Consumes a topic from the beginning with a new group until `count` of its process spans have
- * ended; the topic must hold exactly `count` messages.
- */
-async function consumeAll(topic: string, groupId: string, count: number) {
-  const consumed: KafkaMessage[] = [];
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        consumed.push(message);
-        return Promise.resolve();
-      },
-    });
-    await waitFor(() => harness.spansNamed(`process ${topic}`).length >= count, {
-      description: `${count} process spans of ${topic}`,
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  expect(consumed).toHaveLength(count);
-  return consumed;
-}
+/** Consumes all `count` messages of `topic` with a new group, their process spans ended. */
+const consumeAll = (topic: string, groupId: string, count: number) =>
+  consumeProcessed(kafka, harness, { topic, groupId, count });
 
 /**
  * Protocol requests recorded so far to one broker, by `<api> <error.type or ok>`; every point
