@@ -26,6 +26,8 @@ Options:
   --scrape [JOB=]H:P[/PATH]
                         One more Prometheus target, e.g. a \`kafka-otel collect\` endpoint
                         (repeatable; replaces the targets of a running stack)
+  --rules FILE          A Prometheus rule file to evaluate (repeatable; default: the shipped
+                        alerts/kafka-otel.rules.yml); its alerts show at PROMETHEUS_URL/alerts
   --scrape-interval S   Prometheus scrape interval in seconds (default: 2)
   --timeout SECONDS     How long start waits for the services once launched (default: 60)
   -h, --help            Show this help
@@ -46,6 +48,7 @@ export type Command =
       name?: string;
       basePort?: number;
       scrapeTargets?: ScrapeTarget[];
+      ruleFiles?: string[];
       scrapeIntervalSeconds?: number;
       timeoutMs?: number;
     }
@@ -54,7 +57,7 @@ export type Command =
 
 const ALLOWED: Record<Exclude<Command['kind'], 'help'>, ReadonlySet<string>> = {
   build: new Set(),
-  start: new Set(['name', 'port', 'scrape', 'scrape-interval', 'timeout']),
+  start: new Set(['name', 'port', 'scrape', 'rules', 'scrape-interval', 'timeout']),
   stop: new Set(['name']),
   status: new Set(['name']),
 };
@@ -78,6 +81,7 @@ export function parseArgs(argv: string[]): Command {
         name: { type: 'string' },
         port: { type: 'string' },
         scrape: { type: 'string', multiple: true },
+        rules: { type: 'string', multiple: true },
         'scrape-interval': { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -112,6 +116,7 @@ export function parseArgs(argv: string[]): Command {
         name: values.name,
         basePort,
         scrapeTargets: values.scrape?.map(parseScrapeTarget),
+        ruleFiles: values.rules,
         scrapeIntervalSeconds:
           values['scrape-interval'] === undefined
             ? undefined

@@ -3,6 +3,7 @@
  * Prometheus on loopback. Progress goes to stderr; stdout carries only results (URL and
  * variable lines, the status table) so scripts can capture it.
  */
+import path from 'node:path';
 import { runInterruptibleCli } from '../interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import { LocalKafkaError } from '../local-kafka/errors';
@@ -20,6 +21,9 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/** The package's alert rules: a stack started by hand evaluates them unless told otherwise. */
+const SHIPPED_ALERT_RULES = path.join(__dirname, '..', '..', 'alerts', 'kafka-otel.rules.yml');
+
 const seconds = (s: number): string => `${s.toFixed(1)} s`;
 
 function printUrls(stack: Pick<StackInfo, 'urls'>): void {
@@ -30,6 +34,7 @@ function printUrls(stack: Pick<StackInfo, 'urls'>): void {
       `OTEL_EXPORTER_OTLP_GRPC_ENDPOINT=${urls.otlpGrpc}`,
       `COLLECTOR_METRICS_URL=${urls.collectorMetrics}`,
       `PROMETHEUS_URL=${urls.prometheus}`,
+      `PROMETHEUS_ALERTS_URL=${urls.prometheus}/alerts`,
       `JAEGER_URL=${urls.jaeger}`,
       '',
     ].join('\n'),
@@ -56,7 +61,12 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
       return 0;
     }
     case 'start': {
-      const stack = await startStack({ ...command, log, signal });
+      const stack = await startStack({
+        ...command,
+        ruleFiles: command.ruleFiles ?? [SHIPPED_ALERT_RULES],
+        log,
+        signal,
+      });
       const stop = `npm run otel-stack -- stop${stack.name === DEFAULT_STACK ? '' : ` --name ${stack.name}`}`;
       log(
         stack.alreadyRunning

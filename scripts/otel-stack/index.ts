@@ -16,7 +16,7 @@ export { BUILDER_MANIFEST, COLLECTOR_CONFIG, JAEGER_CONFIG, stackCacheRoot } fro
 export { DEFAULT_STACK_BASE_PORT, freeSidePort, stackPorts, type StackPorts } from './ports';
 export { parseScrapeTarget, type ScrapeTarget } from './prometheus-config';
 export { ensurePrometheus } from './prometheus-install';
-export { setScrapeTargets } from './scrape-targets';
+export { setRuleFiles, setScrapeTargets } from './prometheus-reload';
 export { DEFAULT_STACK, stackUrls, type StackUrls } from './stack-state';
 export { startStack, type StackInfo, type StartStackOptions } from './stack-start';
 export { stackStatus, type StackStatus } from './stack-status';

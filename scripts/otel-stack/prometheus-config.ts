@@ -20,6 +20,8 @@ export interface PrometheusConfigInput {
   /** host:port of the Collector's own telemetry. */
   collectorTelemetry: string;
   extraTargets: ScrapeTarget[];
+  /** Absolute paths of Prometheus rule files (alert rules) to evaluate. */
+  ruleFiles: string[];
   scrapeIntervalSeconds: number;
 }
 
@@ -67,6 +69,10 @@ export function prometheusConfig(input: PrometheusConfigInput): string {
     `  scrape_interval: ${interval}`,
     `  scrape_timeout: ${interval}`,
     `  evaluation_interval: ${interval}`,
+    // JSON strings are valid YAML scalars, whatever the path holds.
+    ...(input.ruleFiles.length > 0
+      ? ['rule_files:', ...input.ruleFiles.map((file) => `  - ${JSON.stringify(file)}`)]
+      : []),
     'scrape_configs:',
     // honor_labels: the Collector sets `job`/`instance` from each app's service.name and
     // service.instance.id; without it Prometheus would rename them exported_job/exported_instance.

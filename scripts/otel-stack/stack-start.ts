@@ -6,7 +6,7 @@ import { validateCollectorConfig } from './collector-build';
 import { throwIfAborted, UsageError } from './errors';
 import { COLLECTOR_CONFIG, stackDir, stackLockPath } from './paths';
 import { basePortProblem, chooseBasePort, stackPorts, type StackPorts } from './ports';
-import { checkPrometheusConfig, prometheusConfig, type ScrapeTarget } from './prometheus-config';
+import type { ScrapeTarget } from './prometheus-config';
 import { waitUntilReady } from './readiness';
 import {
   collectorEnv,
@@ -26,7 +26,12 @@ import {
   type StackUrls,
 } from './stack-state';
 import { stopServices } from './stack-stop';
-import { applyScrapeTargets } from './scrape-targets';
+import {
+  applyPrometheusSetup,
+  currentSetup,
+  resolveRuleFiles,
+  writePrometheusConfig,
+} from './prometheus-reload';
 
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
@@ -39,6 +44,11 @@ export interface StartStackOptions {
   preferredBasePort?: number;
   /** Scraped by Prometheus next to the Collector (e.g. a `kafka-otel collect` endpoint). */
   scrapeTargets?: ScrapeTarget[];
+  /**
+   * Prometheus rule files (alert rules) to evaluate, e.g. alerts/kafka-otel.rules.yml; relative
+   * paths are taken from the current directory. Default: none (or a running stack's).
+   */
+  ruleFiles?: string[];
   /** Prometheus scrape interval (default 2 s: tests and the demo want fresh values). */
   scrapeIntervalSeconds?: number;
   /** Readiness deadline once the processes are launched (default 60 s; builds not included). */
@@ -149,9 +159,13 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
       previous &&
       (await confirmRunning(previous, binaries, Date.now() + 10_000, options.signal))
     ) {
-      const targets = options.scrapeTargets;
-      if (targets && JSON.stringify(targets) !== JSON.stringify(previous.scrapeTargets)) {
-        await applyScrapeTargets(previous, targets, binaries.prometheus.promtool);
+      const before = currentSetup(previous);
+      const wanted = {
+        scrapeTargets: options.scrapeTargets ?? before.scrapeTargets,
+        ruleFiles: options.ruleFiles ? resolveRuleFiles(options.ruleFiles) : before.ruleFiles,
+      };
+      if (JSON.stringify(wanted) !== JSON.stringify(before)) {
+        await applyPrometheusSetup(previous, wanted, binaries.prometheus.promtool);
       }
       return info(readStackState(name) ?? previous, true, startedAt);
     }
@@ -167,19 +181,16 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     });
     const ports = stackPorts(basePort);
     const scrapeTargets = options.scrapeTargets ?? previous?.scrapeTargets ?? [];
+    const ruleFiles = options.ruleFiles
+      ? resolveRuleFiles(options.ruleFiles)
+      : (previous?.ruleFiles ?? []);
     const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 2;
 
-    const prometheusYml = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(
-      prometheusYml,
-      prometheusConfig({
-        collector: `127.0.0.1:${ports.collectorPrometheus}`,
-        collectorTelemetry: `127.0.0.1:${ports.collectorTelemetry}`,
-        extraTargets: scrapeTargets,
-        scrapeIntervalSeconds,
-      }),
+    await writePrometheusConfig(
+      { name, ports, scrapeIntervalSeconds },
+      { scrapeTargets, ruleFiles },
+      binaries.prometheus.promtool,
     );
-    await checkPrometheusConfig(binaries.prometheus.promtool, prometheusYml);
     await validateCollectorConfig(binaries.collector.binary, COLLECTOR_CONFIG, {
       ...env,
       ...collectorEnv(ports),
@@ -198,6 +209,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
       basePort,
       ports,
       scrapeTargets,
+      ruleFiles,
       scrapeIntervalSeconds,
       versions: {
         collector: binaries.collector.version,

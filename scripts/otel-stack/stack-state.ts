@@ -14,6 +14,8 @@ export interface StackState {
   basePort: number;
   ports: StackPorts;
   scrapeTargets: ScrapeTarget[];
+  /** Absolute paths of the rule files Prometheus evaluates (absent in older state files). */
+  ruleFiles?: string[];
   scrapeIntervalSeconds: number;
   versions: { collector: string; jaeger: string; prometheus: string };
   services: Partial<Record<ServiceName, ServiceProcess>>;
