@@ -36,11 +36,13 @@ export function startProcess(
   args: string[],
   env: Record<string, string>,
   cwd: string,
+  options: { stdin?: 'pipe' } = {},
 ): TestProcess {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...baseEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Piped for a process the test drives by commands on its stdin (the live demo).
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const lines: string[] = [];

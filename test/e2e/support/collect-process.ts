@@ -18,6 +18,8 @@ export async function startCollectExporter(options: {
   port: number;
   topics: string;
   groups: string;
+  /** More `kafka-otel collect` flags, e.g. `['--max-series', '3']`. */
+  extraArgs?: string[];
 }): Promise<CollectExporter> {
   const exporter = startProcess(
     'kafka-otel collect',
@@ -37,6 +39,7 @@ export async function startCollectExporter(options: {
       options.topics,
       '--groups',
       options.groups,
+      ...(options.extraArgs ?? []),
     ],
     { OTEL_SERVICE_NAME: 'kafka-otel-collect-e2e' },
     APPS_DIR,
