@@ -196,6 +196,26 @@ export const TIME_LAG_READS: Setting<number> = {
   register: true,
 };
 
+/** A window of at least two snapshots: a status compares the first and the last. */
+function parseLagStatusWindow(text: string): number {
+  const n = parsePositiveInteger(text);
+  if (n >= 2) return n;
+  throw new InvalidValue('expected a whole number of snapshots, 2 or more');
+}
+
+export const LAG_STATUS_WINDOW: Setting<number> = {
+  name: 'lagStatusWindow',
+  env: 'KAFKA_OTEL_COLLECT_LAG_STATUS_WINDOW',
+  aliases: [],
+  flag: 'lag-status-window',
+  arg: 'N',
+  parse: parseLagStatusWindow,
+  // The collector applies it: options without lagStatusWindow get the same window.
+  defaultText: '10',
+  help: 'Snapshots the consumer-group lag status (`kafka.consumer_group.status`) looks at: smaller moves to STALL or STOP sooner, larger rides out slow consumers.',
+  register: true,
+};
+
 export const CLIENT_ID: Setting<string> = {
   name: 'clientId',
   env: 'KAFKA_OTEL_COLLECT_CLIENT_ID',
@@ -357,6 +377,7 @@ export const COLLECTOR_SETTINGS: readonly Setting[] = [
   PARTITION_METRICS,
   MAX_SERIES,
   TIME_LAG_READS,
+  LAG_STATUS_WINDOW,
   CLIENT_ID,
   SASL_MECHANISM,
   SASL_USERNAME,

@@ -6,6 +6,7 @@ import {
   INCLUDE_INTERNAL_TOPICS,
   MAX_SERIES,
   TIME_LAG_READS,
+  LAG_STATUS_WINDOW,
   MIN_SNAPSHOT_INTERVAL,
   PARTITION_METRICS,
   SASL_MECHANISM,
@@ -91,5 +92,6 @@ export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorO
     minSnapshotIntervalMs: read(MIN_SNAPSHOT_INTERVAL, "using the collector's default"),
     maxSeries: read(MAX_SERIES, "using the collector's default"),
     timeLagReadLimit: read(TIME_LAG_READS, "using the collector's default"),
+    lagStatusWindow: read(LAG_STATUS_WINDOW, "using the collector's default"),
   };
 }
