@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: starts a local single-node Kafka (or uses KAFKA_BROKERS), runs an
  * instrumented payments producer and consumer, and prints what was exported and where.
+ * `npm run demo -- --live`: the same pipeline under load until Ctrl-C (see live/live-demo.ts).
  */
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -88,7 +89,15 @@ function freePort(preferred: number): Promise<number> {
   return listen(preferred).catch(() => listen(0));
 }
 
-main().catch((error: unknown) => {
-  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+if (process.argv.includes('--live')) {
+  // The live demo (examples/demo/live/) runs its services in child processes and sets up
+  // no telemetry in this one.
+  void import('./live/live-demo').then(async ({ runLiveDemo }) =>
+    process.exit(await runLiveDemo(process.argv.slice(2))),
+  );
+} else {
+  main().catch((error: unknown) => {
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}
