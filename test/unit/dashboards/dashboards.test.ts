@@ -56,42 +56,36 @@ const TARGET_LABELS = ['job', 'instance'];
  * Series from @opentelemetry/instrumentation-runtime-node (on in kafka-otel/register), which
  * the clients dashboard shows next to Kafka's: its names and labels, as that package defines them.
  */
-const RUNTIME_METRICS: Record<string, string[]> = {
-  nodejs_eventloop_delay_p50: [],
-  nodejs_eventloop_delay_p99: [],
-  nodejs_eventloop_utilization: [],
-  v8js_gc_duration: ['v8js_gc_type'],
-  v8js_memory_heap_used: ['v8js_heap_space_name'],
-  v8js_memory_heap_space_size: ['v8js_heap_space_name'],
+const RUNTIME_METRICS: Record<string, { labels: string[]; histogram: boolean }> = {
+  nodejs_eventloop_delay_p50: { labels: [], histogram: false },
+  nodejs_eventloop_delay_p99: { labels: [], histogram: false },
+  nodejs_eventloop_utilization: { labels: [], histogram: false },
+  v8js_gc_duration: { labels: ['v8js_gc_type'], histogram: true },
+  v8js_memory_heap_used: { labels: ['v8js_heap_space_name'], histogram: false },
+  v8js_memory_heap_space_size: { labels: ['v8js_heap_space_name'], histogram: false },
 };
 
 /** Prometheus series name → the labels its points can carry (histograms under each suffix). */
 function knownSeries(): Map<string, Set<string>> {
   const known = new Map<string, Set<string>>();
-  const add = (name: string, labels: string[]): void => {
-    known.set(name, new Set([...labels, ...TARGET_LABELS]));
+  const add = (name: string, labels: string[], histogram: boolean): void => {
+    const carried = (extra: string[]) => new Set([...labels, ...extra, ...TARGET_LABELS]);
+    if (!histogram) {
+      known.set(name, carried([]));
+      return;
+    }
+    known.set(`${name}_bucket`, carried(['le']));
+    known.set(`${name}_sum`, carried([]));
+    known.set(`${name}_count`, carried([]));
   };
   for (const entry of metricCatalogue().flatMap((s) => s.topics.flatMap((t) => t.entries))) {
     const labels = entry.attributes.map((a) =>
       (typeof a === 'string' ? a : a.key).replace(/\W/g, '_'),
     );
-    const name = prometheusName(entry);
-    if (entry.instrument === 'histogram') {
-      add(`${name}_bucket`, [...labels, 'le']);
-      add(`${name}_sum`, labels);
-      add(`${name}_count`, labels);
-    } else {
-      add(name, labels);
-    }
+    add(prometheusName(entry), labels, entry.instrument === 'histogram');
   }
-  for (const [name, labels] of Object.entries(RUNTIME_METRICS)) {
-    if (name === 'v8js_gc_duration') {
-      add(`${name}_bucket`, [...labels, 'le']);
-      add(`${name}_sum`, labels);
-      add(`${name}_count`, labels);
-    } else {
-      add(name, labels);
-    }
+  for (const [name, { labels, histogram }] of Object.entries(RUNTIME_METRICS)) {
+    add(name, labels, histogram);
   }
   return known;
 }
