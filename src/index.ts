@@ -1,8 +1,10 @@
 export { KafkaJsInstrumentation } from './instrumentation/kafkajs/kafkajs-instrumentation';
+export { ConfluentKafkaInstrumentation } from './instrumentation/confluent/confluent-instrumentation';
 export { messageContext } from './instrumentation/message-context';
 export type {
   ConsumerHook,
   ConsumerHookInfo,
+  ConfluentKafkaInstrumentationConfig,
   KafkaJsInstrumentationConfig,
   ProducerContextRelation,
   ProducerHook,

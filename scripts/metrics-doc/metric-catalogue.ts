@@ -9,6 +9,10 @@ import { replicationMetrics } from '../../src/collectors/export/replication-metr
 import { storageMetrics } from '../../src/collectors/export/storage-metrics';
 import { BROKER_HANDLER_INSTRUMENTS } from '../../src/instrumentation/broker-handler';
 import {
+  STATISTICS_INSTRUMENTS,
+  type StatisticsInstrumentDefinition,
+} from '../../src/instrumentation/confluent/statistics-metrics/statistics-instruments';
+import {
   CLIENT_INSTRUMENTS,
   type DeclaredAttribute,
   type InstrumentDefinition,
@@ -47,6 +51,23 @@ const CLIENT_TOPICS: readonly { prefix: string; title: string }[] = [
   { prefix: 'kafka.client.', title: 'Requests, connections and bytes' },
   { prefix: 'kafka.consumer.', title: 'Consumers and groups' },
 ];
+
+/** The statistics instruments by name prefix; as for the client ones, every one must match. */
+const STATISTICS_TOPICS: readonly { prefix: string; title: string }[] = [
+  { prefix: 'kafka.client.broker.', title: 'Broker connections' },
+  { prefix: 'kafka.producer.', title: 'Producer queue and messages' },
+  { prefix: 'kafka.consumer.', title: 'Consumer messages and partitions' },
+  { prefix: 'kafka.client.statistics.', title: 'The statistics themselves' },
+];
+
+const STATISTICS_KINDS: Record<
+  StatisticsInstrumentDefinition['kind'],
+  CatalogueEntry['instrument']
+> = {
+  observableCounter: 'counter',
+  observableGauge: 'gauge',
+  counter: 'counter',
+};
 
 /** The heading of each cluster family; the collector's own family goes to the self-metrics. */
 const FAMILY_TOPICS = new Map<MetricFamily, string>([
@@ -95,6 +116,24 @@ export function metricCatalogue(): CatalogueSection[] {
       ],
     },
     {
+      title: 'Confluent client statistics',
+      about:
+        "Read from librdkafka's statistics, so only for `@confluentinc/kafka-javascript` (the Confluent instrumentation turns `statistics.interval.ms` on when the application did not set it). Each client's series are those of its latest statistics document and stop when it disconnects; counters are librdkafka's totals since the client started. The same documents also feed `kafka.consumer.lag` (per partition, from `consumer_lag`) and `kafka.client.request.timeouts` (per broker, from `req_timeouts`, without `kafka.api.name`), listed above.",
+      topics: STATISTICS_TOPICS.map(({ prefix, title }) => ({
+        title,
+        entries: statisticsDefinitions()
+          .filter((definition) => definition.name.startsWith(prefix))
+          .map((definition) => ({
+            name: definition.name,
+            instrument: STATISTICS_KINDS[definition.kind],
+            unit: definition.unit,
+            description: `${definition.description} From \`${definition.source}\`.`,
+            attributes: definition.attributes,
+            perPartition: false,
+          })),
+      })),
+    },
+    {
       title: 'Cluster collector',
       about:
         'Gauges read from one cluster snapshot (`kafka-otel collect`, or `KafkaClusterCollector` in a process): each export shows exactly the series of the latest snapshot, so a deleted topic, group or partition disappears at once.',
@@ -122,6 +161,18 @@ export function metricCatalogue(): CatalogueSection[] {
       ],
     },
   ];
+}
+
+/** Every statistics definition, checked to fall under exactly one topic. */
+function statisticsDefinitions(): StatisticsInstrumentDefinition[] {
+  const definitions = Object.values<StatisticsInstrumentDefinition>(STATISTICS_INSTRUMENTS);
+  for (const definition of definitions) {
+    const topics = STATISTICS_TOPICS.filter(({ prefix }) => definition.name.startsWith(prefix));
+    if (topics.length !== 1) {
+      throw new Error(`${definition.name} needs exactly one heading in STATISTICS_TOPICS`);
+    }
+  }
+  return definitions;
 }
 
 function instrumentEntry(definition: InstrumentDefinition): CatalogueEntry {

@@ -1,7 +1,11 @@
-import type { KafkaJsInstrumentationConfig } from '../instrumentation/types';
+import type {
+  ConfluentKafkaInstrumentationConfig,
+  KafkaJsInstrumentationConfig,
+} from '../instrumentation/types';
 import type { EnvReader } from './env-reader';
 import { otlpEndpoint, otlpProtocol, type OtlpProtocol } from './otlp-endpoint';
 import {
+  parseNonNegativeInteger,
   InvalidValue,
   parseBoolean,
   parseChoice,
@@ -24,7 +28,7 @@ export const SAMPLERS = [
   'traceidratio',
 ] as const;
 /** Instrumentations `register` enables, by the names OTEL_NODE_DISABLED_INSTRUMENTATIONS uses. */
-export const INSTRUMENTATIONS = ['http', 'kafkajs', 'runtime-node'] as const;
+export const INSTRUMENTATIONS = ['http', 'kafkajs', 'confluent-kafka', 'runtime-node'] as const;
 /** Values of OTEL_LOG_LEVEL (case-insensitive), as @opentelemetry/core reads them. */
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
@@ -63,6 +67,11 @@ export interface SdkSettings {
   instrumentations: InstrumentationName[];
   /** KafkaJsInstrumentation options from KAFKA_OTEL_* variables. */
   kafkajs: KafkaJsInstrumentationConfig;
+  /**
+   * ConfluentKafkaInstrumentation options: the same as KafkaJS's (one set of switches for both
+   * clients), and librdkafka's statistics interval.
+   */
+  confluent: ConfluentKafkaInstrumentationConfig;
 }
 
 const DEFAULT_METRIC_INTERVAL_MS = 60_000;
@@ -122,6 +131,7 @@ export function readSdkSettings(reader: EnvReader): SdkSettings {
     sampler: readSampler(reader),
     instrumentations: readInstrumentations(reader),
     kafkajs: readKafkaJsConfig(reader),
+    confluent: readConfluentConfig(reader),
   };
 }
 
@@ -182,6 +192,19 @@ function readBatchSettings(reader: EnvReader): BatchSettings {
 function readInstrumentations(reader: EnvReader): InstrumentationName[] {
   const disabled = reader.words('OTEL_NODE_DISABLED_INSTRUMENTATIONS', INSTRUMENTATIONS, []);
   return INSTRUMENTATIONS.filter((name) => !disabled.includes(name));
+}
+
+/** The KafkaJS switches, and KAFKA_OTEL_STATISTICS_INTERVAL (ms, 0 leaves clients as configured). */
+function readConfluentConfig(reader: EnvReader): ConfluentKafkaInstrumentationConfig {
+  const interval = reader.parsed(
+    'KAFKA_OTEL_STATISTICS_INTERVAL',
+    parseNonNegativeInteger,
+    undefined,
+    'using 5000',
+  );
+  const config: ConfluentKafkaInstrumentationConfig = { ...readKafkaJsConfig(reader) };
+  if (interval !== undefined) config.statisticsIntervalMs = interval;
+  return config;
 }
 
 /** KAFKA_OTEL_* switches of KafkaJsInstrumentation; unset ones keep the instrumentation's default. */

@@ -37,6 +37,9 @@ function kafkaErrorName(error: unknown, depth: number): string | undefined {
     originalError?: unknown;
     errors?: unknown;
   };
+  if (typeof candidate.type === 'string' && candidate.type.startsWith('ERR__')) {
+    return librdkafkaLocalName(candidate.type);
+  }
   if (typeof candidate.type === 'string' && /^[A-Z][A-Z0-9_]+$/.test(candidate.type)) {
     // KafkaJS names a few codes the pre-2.7 way (NOT_LEADER_FOR_PARTITION); the code maps to
     // the name Kafka uses today, the one broker logs and the cluster collectors report.
@@ -53,6 +56,18 @@ function kafkaErrorName(error: unknown, depth: number): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The name of an error librdkafka raises itself, not a broker (`@confluentinc/kafka-javascript`
+ * sets `type` to the code's name, `ERR__MSG_TIMED_OUT`, with the negative code). Timeouts and
+ * transport failures get the short names KafkaJS's equivalents get; the others keep librdkafka's
+ * name for them, leading underscore included (`_QUEUE_FULL`), as its documentation spells it.
+ */
+function librdkafkaLocalName(type: string): string {
+  if (type === 'ERR__TIMED_OUT' || type === 'ERR__MSG_TIMED_OUT') return 'timeout';
+  if (type === 'ERR__TRANSPORT') return 'connection';
+  return type.slice('ERR_'.length);
 }
 
 /**

@@ -65,3 +65,17 @@ export interface KafkaJsInstrumentationConfig extends InstrumentationConfig {
   /** A CLIENT span per Kafka protocol request (Produce, Fetch, Metadata, ...). Off by default. */
   requestSpans?: boolean;
 }
+
+/**
+ * Configuration of {@link ConfluentKafkaInstrumentation}: the options of the KafkaJS
+ * instrumentation (the same spans and metrics), and librdkafka's statistics interval. The
+ * Confluent client has no per-request hook: `requestSpans` does not apply to it.
+ */
+export interface ConfluentKafkaInstrumentationConfig extends KafkaJsInstrumentationConfig {
+  /**
+   * `statistics.interval.ms` for clients whose configuration sets none (default 5000): librdkafka
+   * then emits the statistics the `kafka.client.*` broker, queue and lag metrics of this client
+   * come from. 0 leaves clients as configured. An interval the application set is never changed.
+   */
+  statisticsIntervalMs?: number;
+}

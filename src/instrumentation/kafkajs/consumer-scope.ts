@@ -18,7 +18,16 @@ import {
   type SpanOperation,
   startAttributes,
 } from '../spans';
-import type { KafkaJsTelemetry } from './kafkajs-telemetry';
+import type { Telemetry } from '../telemetry';
+import type { ClusterIds } from './cluster-ids';
+
+/**
+ * What a consumer scope needs of the instrumentation: the telemetry, and the cluster ids the
+ * client library taught it (none for a library that never says).
+ */
+export interface ConsumerTelemetry extends Telemetry {
+  readonly clusterIds: ClusterIds;
+}
 
 /** What a consumer tracks per partition it reads. */
 export interface PartitionState {
@@ -47,8 +56,9 @@ export interface Placement {
 const NOT_PLACED: Placement = Object.freeze({ span: undefined, context: undefined });
 
 /**
- * One instrumented KafkaJS consumer: what its handlers, commit span and group listeners share,
- * with the per-topic caches that keep a delivered message to a few lookups.
+ * One instrumented consumer of the KafkaJS API (KafkaJS itself, or Confluent's client through
+ * its KafkaJS-compatible API): what its handlers, commit span and group listeners share, with
+ * the per-topic caches that keep a delivered message to a few lookups.
  */
 export class ConsumerScope {
   private readonly topics = new Map<string, TopicState>();
@@ -56,7 +66,7 @@ export class ConsumerScope {
   private propagatorTraceFields: string[] | undefined;
 
   constructor(
-    readonly telemetry: KafkaJsTelemetry,
+    readonly telemetry: ConsumerTelemetry,
     readonly client: ClientIdentity,
     readonly group: string,
   ) {}

@@ -21,7 +21,12 @@ import { reportedError, safely, settle } from '../settle';
 import { carriesTraceContext, failSpan, setBatchSize, setPosition } from '../spans';
 import { BatchMessageSpans } from './consumer-batch-spans';
 import { listenToGroupEvents } from './consumer-group';
-import { ConsumerScope, type PartitionState, type Placement } from './consumer-scope';
+import {
+  ConsumerScope,
+  type ConsumerTelemetry,
+  type PartitionState,
+  type Placement,
+} from './consumer-scope';
 import { optionsCopy, RUN_OPTIONS } from './faithful-copy';
 import { markInstrumented } from './instrumented-mark';
 import type { KafkaJsTelemetry } from './kafkajs-telemetry';
@@ -73,12 +78,27 @@ export function instrumentConsumer(
  * read as KafkaJS reads it (one a class supplies through a getter included).
  */
 function withWrappedHandlers(scope: ConsumerScope, config: ConsumerRunConfig): ConsumerRunConfig {
+  return withInstrumentedHandlers(scope, config, (handlers) =>
+    optionsCopy(config, RUN_OPTIONS, handlers),
+  );
+}
+
+/**
+ * A `run` config with the application's `eachMessage` / `eachBatch` wrapped, made by `copy` the
+ * way the client library reads the original; the original itself when it has no handler. Shared
+ * by every client with the KafkaJS consumer API: their payloads have the same shape.
+ */
+export function withInstrumentedHandlers(
+  scope: ConsumerScope,
+  config: ConsumerRunConfig,
+  copy: (handlers: Partial<ConsumerRunConfig>) => ConsumerRunConfig,
+): ConsumerRunConfig {
   const { eachMessage, eachBatch } = config;
   const handlers: Partial<ConsumerRunConfig> = {};
   if (typeof eachMessage === 'function') handlers.eachMessage = wrapEachMessage(scope, eachMessage);
   if (typeof eachBatch === 'function') handlers.eachBatch = wrapEachBatch(scope, eachBatch);
   if (!handlers.eachMessage && !handlers.eachBatch) return config;
-  return optionsCopy(config, RUN_OPTIONS, handlers);
+  return copy(handlers);
 }
 
 /**
@@ -134,7 +154,7 @@ function startMessage(
 
 /** The handler settled: its duration, and the span's end. */
 function endMessage(
-  telemetry: KafkaJsTelemetry,
+  telemetry: ConsumerTelemetry,
   partition: PartitionState | undefined,
   placement: Placement | undefined,
   started: number,
@@ -279,7 +299,7 @@ function sizeOf(value: Buffer | null | undefined): number {
 }
 
 /** An explicit `commitOffsets`: a `commit` span. Commits are counted where all commits pass. */
-function traceCommit(
+export function traceCommit(
   scope: ConsumerScope,
   offsets: TopicPartitionOffsetAndMetadata[],
   invoke: () => Promise<void>,

@@ -93,7 +93,7 @@ export interface InstrumentDefinition {
 
 /** Per-partition message counts: on unless the `metricPartitionAttribute` option turns them off. */
 const PARTITION_ON_METRICS = when(PARTITION, '`metricPartitionAttribute` is on, the default');
-/** Request and response sizes and timeouts: per API and broker only, to keep histograms few. */
+/** Request and response sizes: per API and broker only, to keep histograms few. */
 const REQUEST_SIZE_ATTRIBUTES = [SYSTEM, API_NAME, SERVER_ADDRESS, when(SERVER_PORT, 'known')];
 /** Consumer group events that never fail on their own: rebalances, joins, assignments. */
 const GROUP_ATTRIBUTES = [SYSTEM, GROUP];
@@ -182,7 +182,13 @@ export const CLIENT_INSTRUMENTS = {
     kind: 'counter',
     unit: '{request}',
     description: 'Number of Kafka protocol requests that timed out waiting for the broker.',
-    attributes: REQUEST_SIZE_ATTRIBUTES,
+    // librdkafka's statistics count timeouts per broker, not per API.
+    attributes: [
+      SYSTEM,
+      when(API_NAME, 'recorded per request, not from librdkafka statistics'),
+      SERVER_ADDRESS,
+      when(SERVER_PORT, 'known'),
+    ],
   },
   requestQueueSize: {
     name: METRIC_KAFKA_CLIENT_REQUEST_QUEUE_SIZE,

@@ -109,6 +109,18 @@ export class Recorder {
     if (failure === 'timeout') this.instruments.requestTimeouts.add(1, sizeAttributes);
   }
 
+  /**
+   * Request timeouts counted on one broker without their API: librdkafka's statistics
+   * (`req_timeouts`) count them per broker only, so these points carry no `kafka.api.name`.
+   */
+  recordRequestTimeouts(serverAddress: string, serverPort: number | undefined, timeouts: number) {
+    if (!isAmount(timeouts) || timeouts === 0) return;
+    this.instruments.requestTimeouts.add(
+      timeouts,
+      this.brokerAttributes(serverAddress, serverPort, undefined),
+    );
+  }
+
   /** Requests waiting for an in-flight slot on a broker connection. */
   recordRequestQueueSize(serverAddress: string, serverPort: number | undefined, size: number) {
     if (!isAmount(size)) return;

@@ -27,8 +27,9 @@ describe('register settings from OTEL_* variables', () => {
       },
       prometheus: { host: undefined, port: 9464 },
       sampler: { name: 'parentbased_always_on', ratio: 1 },
-      instrumentations: ['http', 'kafkajs', 'runtime-node'],
+      instrumentations: ['http', 'kafkajs', 'confluent-kafka', 'runtime-node'],
       kafkajs: {},
+      confluent: {},
     });
   });
 
@@ -103,7 +104,7 @@ describe('register settings from OTEL_* variables', () => {
       "OTEL_METRICS_EXPORTER='bogus,prometheus': 'bogus' not supported (expected otlp, prometheus, console, none); using prometheus",
       "OTEL_EXPORTER_PROMETHEUS_PORT='ninety' is invalid: expected a port number 1-65535; using 9464",
       "OTEL_TRACES_SAMPLER='sometimes' is invalid: expected one of parentbased_always_on, parentbased_always_off, parentbased_traceidratio, always_on, always_off, traceidratio; using parentbased_always_on",
-      "OTEL_NODE_DISABLED_INSTRUMENTATIONS='http,grpc': 'grpc' not supported (expected http, kafkajs, runtime-node); using http",
+      "OTEL_NODE_DISABLED_INSTRUMENTATIONS='http,grpc': 'grpc' not supported (expected http, kafkajs, confluent-kafka, runtime-node); using http",
     ]);
     expect(settings.traces).toMatchObject({
       exporters: ['otlp'],
@@ -116,7 +117,7 @@ describe('register settings from OTEL_* variables', () => {
     });
     expect(settings.prometheus.port).toBe(9464);
     expect(settings.sampler.name).toBe('parentbased_always_on');
-    expect(settings.instrumentations).toEqual(['kafkajs', 'runtime-node']);
+    expect(settings.instrumentations).toEqual(['kafkajs', 'confluent-kafka', 'runtime-node']);
   });
 
   it('accepts well-formed, percent-encoded resource attributes', () => {
@@ -172,11 +173,34 @@ describe('register settings from OTEL_* variables', () => {
       batchMessageSpans: false,
       requestSpans: true,
     });
+    // One set of switches for both clients.
+    expect(settings.confluent).toEqual(settings.kafkajs);
     const bad = read({ KAFKA_OTEL_PRODUCER_SPAN_MODE: 'batch', KAFKA_OTEL_REQUEST_SPANS: 'sure' });
     expect(bad.settings.kafkajs).toEqual({});
     expect(bad.warnings).toEqual([
       "KAFKA_OTEL_PRODUCER_SPAN_MODE='batch' is invalid: expected one of message, call; using message",
       "KAFKA_OTEL_REQUEST_SPANS='sure' is invalid: expected true or false; using the default",
+    ]);
+  });
+
+  it('reads the Confluent client statistics interval from KAFKA_OTEL_STATISTICS_INTERVAL', () => {
+    const set = read({
+      KAFKA_OTEL_STATISTICS_INTERVAL: '15000',
+      KAFKA_OTEL_CAPTURE_MESSAGE_KEY: 'no',
+    });
+    expect(set.warnings).toEqual([]);
+    expect(set.settings.confluent).toEqual({
+      statisticsIntervalMs: 15_000,
+      captureMessageKey: false,
+    });
+    expect(set.settings.kafkajs).toEqual({ captureMessageKey: false });
+    expect(read({ KAFKA_OTEL_STATISTICS_INTERVAL: '0' }).settings.confluent).toEqual({
+      statisticsIntervalMs: 0,
+    });
+    const bad = read({ KAFKA_OTEL_STATISTICS_INTERVAL: '5s' });
+    expect(bad.settings.confluent).toEqual({});
+    expect(bad.warnings).toEqual([
+      "KAFKA_OTEL_STATISTICS_INTERVAL='5s' is invalid: expected a whole number, 0 or more; using 5000",
     ]);
   });
 

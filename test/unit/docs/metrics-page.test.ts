@@ -16,6 +16,7 @@ import { CLUSTER_METRIC_FAMILIES } from '../../../src/collectors/export/cluster-
 import { COLLECTOR_SELF_METRICS } from '../../../src/collectors/collector-self-metrics';
 import { BROKER_HANDLER_INSTRUMENTS } from '../../../src/instrumentation/broker-handler';
 import { CLIENT_INSTRUMENTS } from '../../../src/instrumentation/recorder/client-instruments';
+import { STATISTICS_INSTRUMENTS } from '../../../src/instrumentation/confluent/statistics-metrics/statistics-instruments';
 
 const PAGE = join(__dirname, '..', '..', '..', METRICS_PAGE);
 
@@ -33,6 +34,7 @@ describe('the metric catalogue', () => {
     const defined = [
       ...Object.values(CLIENT_INSTRUMENTS),
       ...Object.values(BROKER_HANDLER_INSTRUMENTS),
+      ...Object.values(STATISTICS_INSTRUMENTS),
       ...CLUSTER_METRIC_FAMILIES.flatMap((family) => Object.values(family.metrics)),
       ...Object.values(COLLECTOR_SELF_METRICS),
     ].map((definition) => definition.name);

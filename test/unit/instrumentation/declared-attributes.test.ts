@@ -49,6 +49,7 @@ describe('declared metric attributes', () => {
     recorder.recordRequest({ ...request, ...sizes, error: 'NOT_LEADER_OR_FOLLOWER' });
     recorder.recordRequest({ ...request, serverPort: 9092, error: 'timeout' });
     recorder.recordRequest({ ...request, error: 'timeout' });
+    recorder.recordRequestTimeouts('b1', 9092, 2); // librdkafka statistics: no API name
     recorder.recordRequestQueueSize('b1', 9092, 3);
     recorder.recordRequestQueueSize('b2', undefined, 1);
     recorder.recordConnection(1, 'b1', 9092, 'producer');

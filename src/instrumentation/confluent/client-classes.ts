@@ -1,0 +1,159 @@
+/**
+ * The producer and consumer classes the instrumented `@confluentinc/kafka-javascript` exports in
+ * place of its own: subclasses that see the configuration each client is constructed with (its
+ * identity, its group, whether librdkafka emits statistics), which the client keeps in private
+ * fields, and route its public calls through the instrumentation. While the instrumentation is
+ * disabled, or for a client constructed while it was, every method is the client's own.
+ */
+import { markInstrumented } from '../kafkajs/instrumented-mark';
+import { safely, settle } from '../settle';
+import { groupOf, identityOf, withStatisticsInterval } from './client-config';
+import type {
+  ClientClass,
+  ConfluentClientConfig,
+  ConfluentConsumer,
+  ConfluentProducer,
+} from './confluent-internals';
+import type { ConfluentTelemetry } from './confluent-telemetry';
+import { groupOfConsumer, InstrumentedConsumer } from './consumer';
+import { ProducerSends } from './producer';
+import { listenToStatistics } from './statistics-listener';
+
+const producerSends = new WeakMap<object, ProducerSends>();
+const consumers = new WeakMap<object, InstrumentedConsumer>();
+
+/** The `Producer` class to export: every producer gets its sends and transactions observed. */
+export function instrumentedProducerClass(
+  telemetry: ConfluentTelemetry,
+  Producer: ClientClass<ConfluentProducer>,
+): ClientClass<ConfluentProducer> {
+  const Base = Producer as unknown as new (config: unknown) => ConfluentProducer;
+  class InstrumentedProducer extends Base {
+    constructor(config: ConfluentClientConfig) {
+      const observed = telemetry.isEnabled();
+      super(observed ? withStatisticsInterval(config, telemetry.statisticsIntervalMs) : config);
+      if (!observed || !markInstrumented(this)) return;
+      safely(telemetry.diag, 'producer', () => {
+        producerSends.set(this, new ProducerSends(telemetry, identityOf('producer', config ?? {})));
+      });
+    }
+
+    override connect() {
+      const result = super.connect();
+      const sends = observed(this, producerSends);
+      const internal = sends ? this._getInternalClient() : null;
+      if (sends && internal) {
+        safely(telemetry.diag, 'producer', () =>
+          listenToStatistics(telemetry, internal, this, {
+            kind: 'producer',
+            clientId: sends.client.clientId,
+            group: undefined,
+          }),
+        );
+      }
+      return result;
+    }
+
+    override send(record: Parameters<ConfluentProducer['send']>[0]) {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.send(record);
+      return sends.send(record, () => super.send(record));
+    }
+
+    override transaction() {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.transaction();
+      return sends.transactions.begin(() => super.transaction());
+    }
+
+    override commit() {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.commit();
+      return sends.transactions.end('commit', () => super.commit());
+    }
+
+    override abort() {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.abort();
+      return sends.transactions.end('abort', () => super.abort());
+    }
+
+    override sendOffsets(args: Parameters<ConfluentProducer['sendOffsets']>[0]) {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.sendOffsets(args);
+      let group: string | undefined;
+      safely(telemetry.diag, 'sendOffsets', () => {
+        group = groupOfConsumer(args?.consumer);
+      });
+      return sends.transactions.sendOffsets(group, () => super.sendOffsets(args));
+    }
+
+    override disconnect() {
+      if (!observed(this, producerSends)) return super.disconnect();
+      return settle(
+        telemetry.diag,
+        'disconnect',
+        () => super.disconnect(),
+        () => telemetry.statistics.forget(this),
+      );
+    }
+  }
+  return InstrumentedProducer;
+
+  /** The instrumentation state of a client, while the instrumentation is enabled. */
+  function observed<State>(client: object, states: WeakMap<object, State>): State | undefined {
+    return telemetry.isEnabled() ? states.get(client) : undefined;
+  }
+}
+
+/** The `Consumer` class to export: every consumer's deliveries, commits and group observed. */
+export function instrumentedConsumerClass(
+  telemetry: ConfluentTelemetry,
+  Consumer: ClientClass<ConfluentConsumer>,
+): ClientClass<ConfluentConsumer> {
+  const Base = Consumer as unknown as new (config: unknown) => ConfluentConsumer;
+  class InstrumentedConsumerClient extends Base {
+    constructor(config: ConfluentClientConfig) {
+      const observing = telemetry.isEnabled();
+      super(observing ? withStatisticsInterval(config, telemetry.statisticsIntervalMs) : config);
+      if (!observing || !markInstrumented(this)) return;
+      safely(telemetry.diag, 'consumer', () => {
+        const settings = config ?? {};
+        const identity = identityOf('consumer', settings);
+        consumers.set(this, new InstrumentedConsumer(telemetry, this, identity, groupOf(settings)));
+      });
+    }
+
+    override connect() {
+      const result = super.connect();
+      const consumer = observed(this);
+      if (consumer) safely(telemetry.diag, 'consumer', () => consumer.connected());
+      return result;
+    }
+
+    override run(config?: Parameters<ConfluentConsumer['run']>[0]) {
+      const consumer = observed(this);
+      if (!consumer) return super.run(config);
+      return consumer.run(config, (wrapped) => super.run(wrapped as typeof config));
+    }
+
+    override commitOffsets(offsets?: Parameters<ConfluentConsumer['commitOffsets']>[0]) {
+      const consumer = observed(this);
+      // No argument and `undefined` are the same call: the client's default parameter (null,
+      // commit everything consumed) applies to both.
+      if (!consumer) return super.commitOffsets(offsets);
+      return consumer.commitOffsets(offsets, () => super.commitOffsets(offsets));
+    }
+
+    override disconnect() {
+      const consumer = observed(this);
+      if (!consumer) return super.disconnect();
+      return consumer.disconnect(() => super.disconnect());
+    }
+  }
+  return InstrumentedConsumerClient;
+
+  function observed(client: object): InstrumentedConsumer | undefined {
+    return telemetry.isEnabled() ? consumers.get(client) : undefined;
+  }
+}

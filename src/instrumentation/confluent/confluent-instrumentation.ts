@@ -1,0 +1,189 @@
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+  isWrapped,
+} from '@opentelemetry/instrumentation';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
+import { ClusterIds } from '../kafkajs/cluster-ids';
+import { Recorder } from '../recorder/recorder';
+import { resolveSettings, type InstrumentationSettings } from '../settings';
+import type { ConfluentKafkaInstrumentationConfig } from '../types';
+import { instrumentedConsumerClass, instrumentedProducerClass } from './client-classes';
+import type {
+  ClientClass,
+  ConfluentConsumer,
+  ConfluentProducer,
+  ConsumerModule,
+  LibrdkafkaConsumerModule,
+  LibrdkafkaProducerModule,
+  ProducerModule,
+} from './confluent-internals';
+import type { ConfluentTelemetry } from './confluent-telemetry';
+import { assignmentPatch, consumePatch } from './consumer';
+import { learnLibrdkafkaCodes } from './librdkafka-errors';
+import { producePatch } from './producer';
+import { LibrdkafkaStatisticsMetrics } from './statistics-metrics';
+
+/** Releases whose internal files (named below) match what the patches expect. */
+const SUPPORTED_VERSIONS = ['>=1.0.0 <2'];
+const MODULE = '@confluentinc/kafka-javascript';
+const DEFAULT_STATISTICS_INTERVAL_MS = 5_000;
+
+/**
+ * OpenTelemetry instrumentation for Confluent's `@confluentinc/kafka-javascript` through its
+ * KafkaJS-compatible API: the same spans (send, process, poll, commit, transaction,
+ * send_offsets), the same context propagation and the same metrics as
+ * {@link KafkaJsInstrumentation}, fed into the same recorder code, so a dashboard does not care
+ * which client an application uses; plus the statistics librdkafka emits (per-broker round trip,
+ * queues, requests, per-partition lag) as metrics.
+ *
+ * A separate instrumentation rather than a second module of the KafkaJS one: the two libraries
+ * share an API, not code, and an application (or `OTEL_NODE_DISABLED_INSTRUMENTATIONS`) can turn
+ * either off on its own. It replaces the KafkaJS API's `Producer` and `Consumer` classes with
+ * subclasses, the only way to see the configuration each client is constructed with (kept in
+ * private fields), and wraps the librdkafka client underneath where each message is produced,
+ * each fetch returns and each assignment changes.
+ */
+export class ConfluentKafkaInstrumentation extends InstrumentationBase<ConfluentKafkaInstrumentationConfig> {
+  // `declare`: set from the base constructor before field initialisers would run (see the
+  // KafkaJS instrumentation).
+  declare private _settings: InstrumentationSettings;
+  declare private _statisticsIntervalMs: number;
+  declare private _recorder: Recorder | undefined;
+  declare private _statistics: LibrdkafkaStatisticsMetrics | undefined;
+  declare private _telemetry: ConfluentTelemetry | undefined;
+
+  constructor(config: ConfluentKafkaInstrumentationConfig = {}) {
+    super(`${PACKAGE_NAME}`, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: ConfluentKafkaInstrumentationConfig = {}) {
+    super.setConfig(config);
+    this._settings = resolveSettings(config);
+    const interval = config.statisticsIntervalMs;
+    this._statisticsIntervalMs =
+      typeof interval === 'number' && Number.isInteger(interval) && interval >= 0
+        ? interval
+        : DEFAULT_STATISTICS_INTERVAL_MS;
+  }
+
+  /** Called by the base class on every MeterProvider change: instruments move to the new meter. */
+  protected override _updateMetricInstruments() {
+    if (this._recorder) this._recorder.useMeter(this.meter);
+    else this._recorder = new Recorder(this.meter);
+    if (this._statistics) this._statistics.useMeter(this.meter);
+    else this._statistics = new LibrdkafkaStatisticsMetrics(this.meter, this._recorder, this._diag);
+  }
+
+  protected init() {
+    const telemetry = this.telemetry;
+    const file = <Exports>(
+      name: string,
+      patch: (exports: Exports) => Exports,
+      unpatch: (exports: Exports) => void,
+    ) => new InstrumentationNodeModuleFile(`${MODULE}/${name}`, SUPPORTED_VERSIONS, patch, unpatch);
+    const originalProducer = new WeakMap<object, ClientClass<ConfluentProducer>>();
+    const originalConsumer = new WeakMap<object, ClientClass<ConfluentConsumer>>();
+    return new InstrumentationNodeModuleDefinition(
+      MODULE,
+      SUPPORTED_VERSIONS,
+      (moduleExports: unknown) => moduleExports,
+      undefined,
+      [
+        file(
+          'lib/kafkajs/_producer.js',
+          (exports: ProducerModule) => {
+            if (!originalProducer.has(exports)) originalProducer.set(exports, exports.Producer);
+            exports.Producer = instrumentedProducerClass(telemetry, originalProducer.get(exports)!);
+            return exports;
+          },
+          (exports) => {
+            const original = originalProducer.get(exports);
+            if (original) exports.Producer = original;
+          },
+        ),
+        file(
+          'lib/kafkajs/_consumer.js',
+          (exports: ConsumerModule) => {
+            if (!originalConsumer.has(exports)) originalConsumer.set(exports, exports.Consumer);
+            exports.Consumer = instrumentedConsumerClass(telemetry, originalConsumer.get(exports)!);
+            return exports;
+          },
+          (exports) => {
+            const original = originalConsumer.get(exports);
+            if (original) exports.Consumer = original;
+          },
+        ),
+        file(
+          'lib/producer.js',
+          (Producer: LibrdkafkaProducerModule) => {
+            this._rewrap(Producer.prototype, 'produce', producePatch(telemetry));
+            return Producer;
+          },
+          (Producer) => this._unwrap(Producer.prototype, 'produce'),
+        ),
+        file(
+          'lib/kafka-consumer.js',
+          (KafkaConsumer: LibrdkafkaConsumerModule) => {
+            const prototype = KafkaConsumer.prototype as LibrdkafkaConsumerModule['prototype'] &
+              Record<AssignmentMethod, (...args: never[]) => unknown>;
+            this._rewrap(prototype, 'consume', consumePatch(telemetry));
+            for (const method of ASSIGNING) {
+              this._rewrap(prototype, method, assignmentPatch(telemetry, 'assigned'));
+            }
+            for (const method of REVOKING) {
+              this._rewrap(prototype, method, assignmentPatch(telemetry, 'revoked'));
+            }
+            return KafkaConsumer;
+          },
+          (KafkaConsumer) => {
+            const prototype = KafkaConsumer.prototype as object;
+            for (const method of ['consume', ...ASSIGNING, ...REVOKING]) {
+              this._unwrap(prototype as Record<string, unknown>, method);
+            }
+          },
+        ),
+        file(
+          'lib/error.js',
+          (LibrdKafkaError: { codes?: unknown }) => {
+            learnLibrdkafkaCodes(LibrdKafkaError?.codes);
+            return LibrdKafkaError;
+          },
+          () => undefined,
+        ),
+      ],
+    );
+  }
+
+  /** The live view the patches read: provider or config changes apply to clients already made. */
+  private get telemetry(): ConfluentTelemetry {
+    if (!this._telemetry) {
+      const live = { clusterIds: new ClusterIds(), isEnabled: () => this.isEnabled() };
+      Object.defineProperties(live, {
+        tracer: { get: () => this.tracer },
+        recorder: { get: () => this._recorder },
+        statistics: { get: () => this._statistics },
+        statisticsIntervalMs: { get: () => this._statisticsIntervalMs },
+        settings: { get: () => this._settings },
+        diag: { get: () => this._diag },
+      });
+      this._telemetry = live as ConfluentTelemetry;
+    }
+    return this._telemetry;
+  }
+
+  /** Wraps a prototype method, unwrapping first so enable() after disable() never wraps twice. */
+  private _rewrap<Target extends object, Name extends keyof Target & string>(
+    target: Target,
+    name: Name,
+    wrapper: (original: Target[Name]) => Target[Name],
+  ) {
+    if (isWrapped(target[name])) this._unwrap(target, name);
+    this._wrap(target, name, wrapper);
+  }
+}
+
+type AssignmentMethod = 'assign' | 'incrementalAssign' | 'unassign' | 'incrementalUnassign';
+const ASSIGNING: AssignmentMethod[] = ['assign', 'incrementalAssign'];
+const REVOKING: AssignmentMethod[] = ['unassign', 'incrementalUnassign'];
