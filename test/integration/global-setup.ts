@@ -4,6 +4,8 @@
  * local cluster `test` on base port 29092 is started, or reused when already running, and
  * stopped at the end only if this run started it. That cluster is --secure (SASL_SSL on 29102,
  * mTLS on 29112 besides PLAINTEXT on 29092), so tests can reach Kafka through every listener.
+ * Also provides `@confluentinc/kafka-javascript` (scripts/confluent-client: built on first use,
+ * cached per Node ABI) for the tests that run on that client.
  */
 import type { TestProject } from 'vitest/node';
 import {
@@ -12,6 +14,7 @@ import {
   stopCluster,
   type ClusterStatus,
 } from '../../scripts/local-kafka';
+import { provideConfluentClient } from '../support/confluent-client-setup';
 import '../support/provided-context';
 import { listLocalClusters } from '../support/local-clusters';
 
@@ -29,6 +32,7 @@ function localClusterServing(brokers: string[]): ClusterStatus | undefined {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await provideConfluentClient(project, (line) => console.log(`[confluent-client] ${line}`));
   const external = process.env.KAFKA_BROKERS?.trim();
   if (external) {
     const brokers = external.split(',').map((b) => b.trim());
