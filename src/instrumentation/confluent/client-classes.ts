@@ -20,6 +20,8 @@ import { ProducerSends } from './producer';
 import { listenToStatistics } from './statistics-listener';
 
 const producerSends = new WeakMap<object, ProducerSends>();
+/** The librdkafka producers already listened to (a second connect() keeps the first). */
+const listenedProducers = new WeakSet<object>();
 const consumers = new WeakMap<object, InstrumentedConsumer>();
 
 /** The `Producer` class to export: every producer gets its sends and transactions observed. */
@@ -42,7 +44,8 @@ export function instrumentedProducerClass(
       const result = super.connect();
       const sends = observed(this, producerSends);
       const internal = sends ? this._getInternalClient() : null;
-      if (sends && internal) {
+      if (sends && internal && !listenedProducers.has(internal)) {
+        listenedProducers.add(internal);
         safely(telemetry.diag, 'producer', () =>
           listenToStatistics(telemetry, internal, this, {
             kind: 'producer',

@@ -49,7 +49,9 @@ export class InstrumentedConsumer {
   /** `connect()` created the librdkafka consumer: listen to its commits and statistics. */
   connected() {
     const internal = this.consumer._getInternalClient();
-    if (!internal) return;
+    // A second connect() is refused by the client and keeps the first librdkafka consumer,
+    // which already has our listeners.
+    if (!internal || consumerOfInternal.has(internal)) return;
     consumerOfInternal.set(internal, this);
     this.joinStartedAt = performance.now();
     const { telemetry } = this;
