@@ -67,13 +67,32 @@ export type RunHandlers =
 export interface ConsumerUnderTest {
   subscribe(topics: string[]): Promise<void>;
   run(handlers: RunHandlers): Promise<void>;
+  /** An explicit commit (the offsets are those of the next records to read). */
+  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   disconnect(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  fromBeginning?: boolean;
+  /**
+   * Off: only explicit commits (KafkaJS takes it in `run`, Confluent in the consumer's config;
+   * the driver puts it where each client wants it). Default: the client's own (on).
+   */
+  autoCommit?: boolean;
+  /** How long the broker holds a fetch with nothing new (default: the client's own). */
+  maxWaitTimeInMs?: number;
+  /**
+   * KafkaJS only: how often its consumer retries a failed handler call before it crashes (and
+   * restarts). Confluent's consumer has no such retrier: it seeks back and redelivers.
+   */
+  kafkaJsRetries?: number;
 }
 
 export interface ClientUnderTest {
   name: ClientName;
   producer(options?: { transactionalId?: string }): Promise<ProducerUnderTest>;
-  consumer(options: { groupId: string; fromBeginning?: boolean }): Promise<ConsumerUnderTest>;
+  consumer(options: ConsumerOptions): Promise<ConsumerUnderTest>;
 }
 
 /** The client's own consumer behind a ConsumerUnderTest, for sendOffsets. */
@@ -121,12 +140,31 @@ export function kafkaJsUnderTest(kafkajs: typeof KafkaJs, kafka: KafkaJs.Kafka):
         disconnect: () => producer.disconnect(),
       };
     },
-    consumer: async ({ groupId, fromBeginning = false }) => {
-      const consumer = kafka.consumer({ groupId });
+    consumer: async ({
+      groupId,
+      fromBeginning = false,
+      autoCommit,
+      maxWaitTimeInMs,
+      kafkaJsRetries,
+    }) => {
+      const consumer = kafka.consumer({
+        groupId,
+        ...(maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs }),
+        ...(kafkaJsRetries === undefined
+          ? {}
+          : {
+              retry: { retries: kafkaJsRetries, initialRetryTime: 100 },
+              // A crashed consumer rejoins its group on restart: a short heartbeat lets the
+              // broker see the rejoin promptly (as the KafkaJS-only crash test does).
+              heartbeatInterval: 500,
+            }),
+      });
       await consumer.connect();
       const underTest: ConsumerUnderTest = {
         subscribe: (topics) => consumer.subscribe({ topics, fromBeginning }),
-        run: (handlers) => consumer.run(handlers),
+        run: (handlers) =>
+          consumer.run({ ...handlers, ...(autoCommit === undefined ? {} : { autoCommit }) }),
+        commitOffsets: (offsets) => consumer.commitOffsets(offsets),
         disconnect: () => consumer.disconnect(),
       };
       nativeConsumers.set(underTest, groupId);
@@ -178,17 +216,32 @@ export function confluentUnderTest(kafka: ConfluentKafka): ClientUnderTest {
         disconnect: () => producer.disconnect(),
       };
     },
-    consumer: async ({ groupId, fromBeginning = false }) => {
-      const consumer = kafka.consumer({ kafkaJS: { groupId, fromBeginning } });
+    consumer: async ({ groupId, fromBeginning = false, autoCommit, maxWaitTimeInMs }) => {
+      const consumer = kafka.consumer({
+        kafkaJS: {
+          groupId,
+          fromBeginning,
+          ...(autoCommit === undefined ? {} : { autoCommit }),
+          ...(maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs }),
+        },
+      });
       await consumer.connect();
       const underTest: ConsumerUnderTest = {
         subscribe: (topics) => consumer.subscribe({ topics }),
         run: (handlers) => consumer.run(handlers),
+        commitOffsets: (offsets) => committing(consumer).commitOffsets(offsets),
         disconnect: () => consumer.disconnect(),
       };
       nativeConsumers.set(underTest, consumer);
       return underTest;
     },
+  };
+}
+
+/** Confluent's consumer commits explicitly as KafkaJS's does (the harness's type omits it). */
+function committing(consumer: ConfluentConsumer) {
+  return consumer as ConfluentConsumer & {
+    commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   };
 }
 
