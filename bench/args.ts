@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { CLIENT_BENCH_DEFAULTS, type ClientBenchOptions } from './client/client-bench-options';
-import { SCENARIOS, VARIANTS } from './client/run-contract';
+import { CLIENT_SELECTIONS, variantsOf, type ClientSelection } from './client/client-selection';
+import { clientOf, SCENARIOS, VARIANTS, type Variant } from './client/run-contract';
 import { parseShape } from './collector/cluster-shape';
 import {
   COLLECTOR_BENCH_CLUSTER,
@@ -22,8 +23,9 @@ export const USAGE = `Usage: npm run bench -- <benchmark> [options]
 
 Benchmarks:
   client      KafkaJS without telemetry, with kafka-otel (metrics only, metrics + traces) and
-              with @opentelemetry/instrumentation-kafkajs: throughput, CPU and memory of a
-              producer and of eachMessage / eachBatch consumers, each run in a fresh process
+              with @opentelemetry/instrumentation-kafkajs (and, with --client, the same for
+              @confluentinc/kafka-javascript): throughput, CPU and memory of a producer and of
+              eachMessage / eachBatch consumers, each run in a fresh process
   collector   \`kafka-otel collect\` against the OpenTelemetry Collector's kafkametrics receiver
               on a cluster of a given shape: snapshot time, series, memory, requests per API
 
@@ -33,7 +35,14 @@ Options of \`client\`:
   --size BYTES        Message value size (default: ${d.messageBytes})
   --partitions P      Partitions of the bench topics (default: ${d.partitions})
   --scenarios a,b     Among ${SCENARIOS.join(', ')} (default: all)
-  --variants a,b      Among ${VARIANTS.join(', ')} (default: all; ratios need bare)
+  --client C          ${CLIENT_SELECTIONS.join(', ')} (default: ${d.client}): kafkajs measures
+                      ${variantsOf('kafkajs').join(', ')}; confluent measures
+                      ${variantsOf('confluent').join(', ')} on the cached
+                      @confluentinc/kafka-javascript (built by \`npm run confluent-client\` on first
+                      use, about 2 minutes); all measures both. confluent and all write report
+                      sections of their own (client:confluent, client:all)
+  --variants a,b      Among the --client's variants (default: all of them; ratios need the
+                      client's bare variant)
   --brokers h:p[,h:p] Use this Kafka (or set KAFKA_BROKERS); default: start or reuse the local
                       single-node cluster 'bench' on 127.0.0.1:59092, stopped at the end only
                       if the bench started it
@@ -113,6 +122,30 @@ function brokerList(value: string | undefined): string[] | undefined {
   return brokers;
 }
 
+function clientSelection(value: string | undefined): ClientSelection {
+  if (value === undefined) return d.client;
+  if (!CLIENT_SELECTIONS.includes(value as ClientSelection)) {
+    throw new UsageError(
+      `--client: unknown '${value}' (choose among ${CLIENT_SELECTIONS.join(', ')}).`,
+    );
+  }
+  return value as ClientSelection;
+}
+
+/** `--variants` among the selected client's variants; another client's variant says which. */
+function clientVariants(value: string | undefined, selection: ClientSelection): Variant[] {
+  const offered = variantsOf(selection);
+  for (const name of value?.split(',').map((v) => v.trim()) ?? []) {
+    const variant = VARIANTS.find((v) => v === name);
+    if (variant !== undefined && !offered.includes(variant)) {
+      throw new UsageError(
+        `--variants: '${name}' is a variant of the ${clientOf(variant)} client; add --client ${clientOf(variant)} or --client all.`,
+      );
+    }
+  }
+  return oneOf('variants', value, offered);
+}
+
 type ParsedValues = Partial<Record<string, string | boolean>>;
 
 function collectorOptions(values: ParsedValues): CollectorBenchOptions {
@@ -120,7 +153,7 @@ function collectorOptions(values: ParsedValues): CollectorBenchOptions {
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
   };
-  for (const flag of ['size', 'partitions', 'scenarios', 'cpu-prof-dir']) {
+  for (const flag of ['size', 'partitions', 'scenarios', 'client', 'cpu-prof-dir']) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of \`client\`.`);
   }
   let shape;
@@ -161,6 +194,7 @@ export function parseArgs(argv: string[]): Command {
         partitions: { type: 'string' },
         scenarios: { type: 'string' },
         variants: { type: 'string' },
+        client: { type: 'string' },
         brokers: { type: 'string' },
         out: { type: 'string' },
         'no-build': { type: 'boolean' },
@@ -192,6 +226,7 @@ export function parseArgs(argv: string[]): Command {
   if (values['no-build'] && values['git-ref'] !== undefined) {
     throw new UsageError('--git-ref builds that commit; it cannot be combined with --no-build.');
   }
+  const client = clientSelection(values.client);
   return {
     kind: 'client',
     options: {
@@ -201,7 +236,8 @@ export function parseArgs(argv: string[]): Command {
       partitions: integer('partitions', values.partitions, d.partitions, 1),
       sendSize: d.sendSize,
       scenarios: oneOf('scenarios', values.scenarios, SCENARIOS),
-      variants: oneOf('variants', values.variants, VARIANTS),
+      client,
+      variants: clientVariants(values.variants, client),
       brokers: brokerList(values.brokers),
       out: values.out === undefined ? DEFAULT_REPORT_PATH : path.resolve(values.out),
       build: !values['no-build'],

@@ -9,6 +9,7 @@ import { InterruptedError as LocalKafkaInterruptedError } from '../scripts/local
 import { runInterruptibleCli } from '../scripts/interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import { runClientBench } from './client/client-bench';
+import { reportSectionOf } from './client/client-selection';
 import { renderClientReport, renderSummaryTables } from './client/markdown-report';
 import { runCollectorBench } from './collector/collector-bench';
 import { formatShape } from './collector/cluster-shape';
@@ -37,7 +38,11 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
     case 'client': {
       const report = await runClientBench(command.options, signal, log);
       process.stdout.write(`${renderSummaryTables(report)}\n`);
-      await writeReportSection(command.options.out, 'client', renderClientReport(report));
+      await writeReportSection(
+        command.options.out,
+        reportSectionOf(command.options.client),
+        renderClientReport(report),
+      );
       logReportPath(command.options.out);
       return 0;
     }

@@ -1,4 +1,5 @@
-import { SCENARIOS, VARIANTS, type Scenario, type Variant } from './run-contract';
+import { DEFAULT_CLIENT_SELECTION, variantsOf, type ClientSelection } from './client-selection';
+import { SCENARIOS, type Scenario, type Variant } from './run-contract';
 
 /** Everything one `npm run bench -- client` invocation was asked to do. */
 export interface ClientBenchOptions {
@@ -9,6 +10,8 @@ export interface ClientBenchOptions {
   /** Messages per `producer.send` call in the produce scenario (fixed, reported). */
   sendSize: number;
   scenarios: Scenario[];
+  /** The client libraries measured (--client); decides the variants on offer. */
+  client: ClientSelection;
   variants: Variant[];
   /** Existing brokers to use instead of the bench's own local cluster. */
   brokers: string[] | undefined;
@@ -29,7 +32,8 @@ export const CLIENT_BENCH_DEFAULTS = {
   partitions: 6,
   sendSize: 100,
   scenarios: [...SCENARIOS],
-  variants: [...VARIANTS],
+  client: DEFAULT_CLIENT_SELECTION,
+  variants: [...variantsOf(DEFAULT_CLIENT_SELECTION)],
 } as const;
 
 /**

@@ -5,6 +5,10 @@
  * stopped.
  */
 import path from 'node:path';
+import {
+  ensureConfluentClient,
+  type ConfluentClient,
+} from '../../scripts/confluent-client/confluent-client-install';
 import { BenchError, InterruptedError } from '../errors';
 import { BenchTopics, uniqueName } from './bench-topics';
 import { prepareBuiltPackage } from '../built-package';
@@ -15,9 +19,9 @@ import { readCodeVersion, readMachineInfo } from '../environment';
 import { acquireKafka, type KafkaTarget, type OwnCluster } from '../kafka-target';
 import { DISTURBED_RUN_CORES, startLoadProbe } from '../machine-load';
 import type { ClientBenchReport } from './markdown-report';
-import { readVersions } from './client-versions';
+import { readConfluentVersions, readVersions } from './client-versions';
 import { planRuns, type PlannedRun } from './run-plan';
-import { isConsumeScenario, type PartitionRange, type RunSpec } from './run-contract';
+import { clientOf, isConsumeScenario, type PartitionRange, type RunSpec } from './run-contract';
 import { cpuMicrosPerMessage, throughput, type RunRecord } from './statistics';
 
 type Log = (line: string) => void;
@@ -70,6 +74,8 @@ interface RunContext {
   /** Undefined when no consume scenario was asked for. */
   consumeTopic: RunTopic | undefined;
   kafkaOtelEntry: string;
+  /** Undefined when no Confluent variant was asked for. */
+  confluentClient: ConfluentClient | undefined;
   childEntry: string;
   signal: AbortSignal;
 }
@@ -101,6 +107,8 @@ async function executeRun(run: PlannedRun, context: RunContext): Promise<RunReco
     groupId: uniqueName(`kafka-otel-bench-${run.scenario}-${run.variant}`),
     partitions,
     kafkaOtelEntry: context.kafkaOtelEntry,
+    confluentClientDir:
+      clientOf(run.variant) === 'confluent' ? context.confluentClient?.installDir : undefined,
     timeoutMs: runTimeoutMs(options.messages),
   };
   const probe = startLoadProbe(kafka.brokerPids);
@@ -133,6 +141,21 @@ function describeRecord(record: RunRecord, total: number, index: number): string
   return `[${index}/${total}] ${record.scenario} round ${record.round} ${record.variant}: ${parts.join(', ')}`;
 }
 
+/** The cached Confluent client install, built first when missing (about 2 minutes). */
+async function prepareConfluentClient(log: Log): Promise<ConfluentClient> {
+  try {
+    const client = await ensureConfluentClient({ log });
+    log(
+      `Confluent client ${client.version} from ${client.installDir}${client.cached ? '' : ` (built in ${Math.round(client.seconds)} s)`}.`,
+    );
+    return client;
+  } catch (error) {
+    throw new BenchError(
+      `The Confluent variants need @confluentinc/kafka-javascript (npm run confluent-client): ${(error as Error).message}`,
+    );
+  }
+}
+
 export async function runClientBench(
   options: ClientBenchOptions,
   signal: AbortSignal,
@@ -151,6 +174,9 @@ export async function runClientBench(
   let topics: BenchTopics | undefined;
   try {
     const childEntry = compileChildProgram(path.join(build.dir, 'bench-child'));
+    const confluentClient = options.variants.some((v) => clientOf(v) === 'confluent')
+      ? await prepareConfluentClient(log)
+      : undefined;
     kafka = await acquireKafka({
       brokers: options.brokers,
       own: CLIENT_BENCH_CLUSTER,
@@ -174,6 +200,7 @@ export async function runClientBench(
         topics,
         consumeTopic,
         kafkaOtelEntry: build.entry,
+        confluentClient,
         childEntry,
         signal,
       });
@@ -190,7 +217,11 @@ export async function runClientBench(
       options,
       records,
       machine: readMachineInfo(),
-      versions: readVersions(kafka.kafkaVersion, code),
+      versions: readVersions(
+        kafka.kafkaVersion,
+        code,
+        confluentClient && readConfluentVersions(confluentClient.packageDir),
+      ),
       kafkaDescription: kafka.description,
       startedAt,
       finishedAt: new Date(),

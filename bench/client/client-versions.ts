@@ -2,7 +2,16 @@
  * Every version on the client benchmark's measured path: Node, KafkaJS, the broker, the
  * OpenTelemetry packages and the contrib instrumentation it is compared with.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { installedVersion, type CodeVersion } from '../environment';
+
+/** The Confluent client the Confluent variants loaded, from its cached install. */
+export interface ConfluentVersions {
+  client: string;
+  /** The librdkafka release the client bundles (and the install built). */
+  librdkafka: string;
+}
 
 export interface VersionInfo {
   node: string;
@@ -13,6 +22,8 @@ export interface VersionInfo {
   openTelemetry: Record<string, string>;
   contribInstrumentation: string;
   kafkaOtel: CodeVersion;
+  /** Undefined when no Confluent variant ran. */
+  confluent: ConfluentVersions | undefined;
 }
 
 /** OpenTelemetry packages the variants load, reported by their installed version. */
@@ -27,7 +38,23 @@ const OPEN_TELEMETRY_PACKAGES = [
 
 export const CONTRIB_PACKAGE = '@opentelemetry/instrumentation-kafkajs';
 
-export function readVersions(kafkaBroker: string, kafkaOtel: CodeVersion): VersionInfo {
+/** Versions from the installed package's package.json (`version`, and its `librdkafka` field). */
+export function readConfluentVersions(packageDir: string): ConfluentVersions {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+    version?: string;
+    librdkafka?: string;
+  };
+  return {
+    client: manifest.version ?? 'unknown',
+    librdkafka: manifest.librdkafka ?? 'unknown',
+  };
+}
+
+export function readVersions(
+  kafkaBroker: string,
+  kafkaOtel: CodeVersion,
+  confluent: ConfluentVersions | undefined,
+): VersionInfo {
   return {
     node: process.version,
     kafkajs: installedVersion('kafkajs'),
@@ -37,5 +64,6 @@ export function readVersions(kafkaBroker: string, kafkaOtel: CodeVersion): Versi
     ),
     contribInstrumentation: installedVersion(CONTRIB_PACKAGE),
     kafkaOtel,
+    confluent,
   };
 }

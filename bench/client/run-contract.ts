@@ -7,9 +7,54 @@
 export const SCENARIOS = ['produce', 'eachMessage', 'eachBatch'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** The telemetry set-ups compared; `bare` is the baseline every ratio refers to. */
-export const VARIANTS = ['bare', 'metrics', 'traces', 'contrib'] as const;
+/** The client libraries measured, each through its KafkaJS API. */
+export const CLIENTS = ['kafkajs', 'confluent'] as const;
+export type Client = (typeof CLIENTS)[number];
+
+/** KafkaJS's telemetry set-ups; `bare` is the baseline their ratios refer to. */
+export const KAFKAJS_VARIANTS = ['bare', 'metrics', 'traces', 'contrib'] as const;
+
+/**
+ * `@confluentinc/kafka-javascript`'s set-ups, compared only with `confluent-bare`: librdkafka
+ * does its I/O and batching on threads of its own, so its figures and KafkaJS's measure
+ * different clients, and a ratio across the two would mix the client's cost with the
+ * instrumentation's.
+ */
+export const CONFLUENT_VARIANTS = [
+  'confluent-bare',
+  'confluent-metrics',
+  'confluent-traces',
+] as const;
+
+/** Every variant, in the order tables list them and round 1 runs them. */
+export const VARIANTS = [...KAFKAJS_VARIANTS, ...CONFLUENT_VARIANTS] as const;
 export type Variant = (typeof VARIANTS)[number];
+
+/** What a variant adds to its client: nothing, kafka-otel's metrics, its traces, or contrib. */
+export type Telemetry = 'none' | 'metrics' | 'traces' | 'contrib';
+
+const VARIANT_SHAPES: Record<Variant, { client: Client; telemetry: Telemetry }> = {
+  bare: { client: 'kafkajs', telemetry: 'none' },
+  metrics: { client: 'kafkajs', telemetry: 'metrics' },
+  traces: { client: 'kafkajs', telemetry: 'traces' },
+  contrib: { client: 'kafkajs', telemetry: 'contrib' },
+  'confluent-bare': { client: 'confluent', telemetry: 'none' },
+  'confluent-metrics': { client: 'confluent', telemetry: 'metrics' },
+  'confluent-traces': { client: 'confluent', telemetry: 'traces' },
+};
+
+export function clientOf(variant: Variant): Client {
+  return VARIANT_SHAPES[variant].client;
+}
+
+export function telemetryOf(variant: Variant): Telemetry {
+  return VARIANT_SHAPES[variant].telemetry;
+}
+
+/** The bare run of the variant's own client: what its ratios and differences compare with. */
+export function baselineOf(variant: Variant): Variant {
+  return clientOf(variant) === 'confluent' ? 'confluent-bare' : 'bare';
+}
 
 /** Offsets a partition of the pre-filled consume topic holds: [low, high). */
 export interface PartitionRange {
@@ -35,6 +80,11 @@ export interface RunSpec {
   partitions: PartitionRange[];
   /** The built kafka-otel entry point (CommonJS) the child loads. */
   kafkaOtelEntry: string;
+  /**
+   * The cached install of `@confluentinc/kafka-javascript` (scripts/confluent-client: the folder
+   * holding its node_modules), for Confluent variants; the client is never a project dependency.
+   */
+  confluentClientDir: string | undefined;
   /** The child gives up, with an error, after this long. */
   timeoutMs: number;
 }

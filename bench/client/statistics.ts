@@ -5,7 +5,7 @@
  */
 import { median } from '../statistics';
 import type { PlannedRun } from './run-plan';
-import type { RunResult, Scenario, Variant } from './run-contract';
+import { baselineOf, type RunResult, type Scenario, type Variant } from './run-contract';
 
 /** One finished run with what the bench observed around it. */
 export interface RunRecord extends PlannedRun {
@@ -29,15 +29,18 @@ export interface VariantSummary {
   throughputMedian: number;
   throughputMin: number;
   throughputMax: number;
-  /** Median over rounds of throughput / bare's throughput in the same round. */
+  /**
+   * Median over rounds of throughput / the bare throughput in the same round: `bare` for KafkaJS
+   * variants, `confluent-bare` for Confluent ones (see baselineOf).
+   */
   ratioToBare: number | undefined;
   /** Median over rounds of throughput / contrib's throughput in the same round. */
   ratioToContrib: number | undefined;
   cpuMicrosPerMessage: number;
-  /** Median over rounds of (CPU per message - bare's CPU per message) in the same round. */
+  /** Median over rounds of (CPU per message - the bare one's) in the same round. */
   extraCpuMicrosPerMessage: number | undefined;
   heapAfterGcMedianBytes: number;
-  /** Median over rounds of (heap after GC - bare's heap after GC) in the same round. */
+  /** Median over rounds of (heap after GC - the bare one's) in the same round. */
   heapDeltaToBareBytes: number | undefined;
   peakRssMedianBytes: number;
 }
@@ -63,7 +66,9 @@ function summarizeVariant(
 ): VariantSummary | undefined {
   const runs = records.filter((r) => r.scenario === scenario && r.variant === variant);
   if (runs.length === 0) return undefined;
-  const bare = records.filter((r) => r.scenario === scenario && r.variant === 'bare');
+  const baseline = baselineOf(variant);
+  const isBaseline = variant === baseline;
+  const bare = records.filter((r) => r.scenario === scenario && r.variant === baseline);
   const contrib = records.filter((r) => r.scenario === scenario && r.variant === 'contrib');
   const rates = runs.map((r) => throughput(r.result));
   const definite = (value: number | undefined): number => value ?? Number.NaN;
@@ -74,24 +79,21 @@ function summarizeVariant(
     throughputMedian: definite(median(rates)),
     throughputMin: Math.min(...rates),
     throughputMax: Math.max(...rates),
-    ratioToBare:
-      variant === 'bare'
-        ? undefined
-        : perRound(runs, bare, (a, b) => throughput(a) / throughput(b)),
+    ratioToBare: isBaseline
+      ? undefined
+      : perRound(runs, bare, (a, b) => throughput(a) / throughput(b)),
     ratioToContrib:
       variant === 'traces'
         ? perRound(runs, contrib, (a, b) => throughput(a) / throughput(b))
         : undefined,
     cpuMicrosPerMessage: definite(median(runs.map((r) => cpuMicrosPerMessage(r.result)))),
-    extraCpuMicrosPerMessage:
-      variant === 'bare'
-        ? undefined
-        : perRound(runs, bare, (a, b) => cpuMicrosPerMessage(a) - cpuMicrosPerMessage(b)),
+    extraCpuMicrosPerMessage: isBaseline
+      ? undefined
+      : perRound(runs, bare, (a, b) => cpuMicrosPerMessage(a) - cpuMicrosPerMessage(b)),
     heapAfterGcMedianBytes: definite(median(runs.map((r) => r.result.heapUsedAfterGcBytes))),
-    heapDeltaToBareBytes:
-      variant === 'bare'
-        ? undefined
-        : perRound(runs, bare, (a, b) => a.heapUsedAfterGcBytes - b.heapUsedAfterGcBytes),
+    heapDeltaToBareBytes: isBaseline
+      ? undefined
+      : perRound(runs, bare, (a, b) => a.heapUsedAfterGcBytes - b.heapUsedAfterGcBytes),
     peakRssMedianBytes: definite(median(runs.map((r) => r.result.peakRssBytes))),
   };
 }

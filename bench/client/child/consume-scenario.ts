@@ -1,5 +1,5 @@
-import type * as KafkaJs from 'kafkajs';
 import type { RunSpec } from '../run-contract';
+import type { BenchClient, ConsumeHandlers } from './bench-client';
 import { DeliveryTracker } from './delivery-tracker';
 import { measureMemory, type MeasurementWindow, type MemoryFigures } from './measurement-window';
 
@@ -10,7 +10,7 @@ import { measureMemory, type MeasurementWindow, type MemoryFigures } from './mea
  * The handlers do only the delivery bookkeeping, the same in every variant.
  */
 export async function runConsumeScenario(
-  kafka: KafkaJs.Kafka,
+  client: BenchClient,
   spec: RunSpec,
   window: MeasurementWindow,
   deadlineAt: number,
@@ -20,7 +20,6 @@ export async function runConsumeScenario(
   if (tracker.expected !== spec.messages) {
     throw new Error(`the consume topic holds ${tracker.expected} messages, not ${spec.messages}`);
   }
-  const consumer = kafka.consumer({ groupId: spec.groupId });
   let finish!: () => void;
   let fail!: (error: Error) => void;
   const done = new Promise<void>((resolve, reject) => {
@@ -29,9 +28,7 @@ export async function runConsumeScenario(
   });
   // Settled before anyone awaits it when the consumer crashes while still joining.
   done.catch(() => undefined);
-  consumer.on(consumer.events.CRASH, ({ payload }) =>
-    fail(new Error(`the consumer crashed: ${payload.error.message}`, { cause: payload.error })),
-  );
+  const consumer = client.consumer(spec.groupId, fail);
 
   const deliver = (partition: number, offset: string): void => {
     if (!window.isOpen && !window.isClosed) window.open();
@@ -40,7 +37,7 @@ export async function runConsumeScenario(
       finish();
     }
   };
-  const handlers: Pick<KafkaJs.ConsumerRunConfig, 'eachMessage' | 'eachBatch'> =
+  const handlers: ConsumeHandlers =
     spec.scenario === 'eachMessage'
       ? {
           eachMessage: ({ partition, message }) => {
@@ -73,7 +70,7 @@ export async function runConsumeScenario(
   let memory: MemoryFigures;
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    await consumer.subscribe(spec.topic);
     await consumer.run(handlers);
     await done;
     // Measured while the consumer is still up: what the instrumentation keeps per live client.

@@ -1,14 +1,24 @@
 /**
  * One benchmark run in a fresh process (`node --expose-gc main.js '<RunSpec JSON>'`, compiled by
  * child-program.ts):
- * sets up the variant's telemetry, only then requires kafkajs (instrumentations patch it as it
- * loads), runs the scenario, checks that every message went through and that the telemetry saw
+ * sets up the variant's telemetry, only then requires the variant's client (kafkajs, or the
+ * Confluent client from its cached install: instrumentations patch it as it loads), runs the
+ * scenario, checks that every message went through and that the telemetry saw
  * them, and prints one result line. Any failure exits non-zero with the reason on stderr, and
  * no result line is printed.
  */
 import type * as KafkaJs from 'kafkajs';
 import { createRequire } from 'node:module';
-import { formatResultLine, type RunResult, type RunSpec } from '../run-contract';
+import {
+  clientOf,
+  formatResultLine,
+  telemetryOf,
+  type RunResult,
+  type RunSpec,
+} from '../run-contract';
+import type { BenchClient } from './bench-client';
+import { confluentClient, loadConfluentModule } from './confluent-client';
+import { kafkaJsClient } from './kafkajs-client';
 import { runConsumeScenario } from './consume-scenario';
 import { MeasurementWindow } from './measurement-window';
 import { runProduceScenario } from './produce-scenario';
@@ -38,24 +48,31 @@ function bindLifetime(spec: RunSpec): number {
   return deadlineAt;
 }
 
+/** Requires the variant's client; call it once the telemetry is set up. */
+function loadClient(spec: RunSpec): BenchClient {
+  if (clientOf(spec.variant) === 'kafkajs') {
+    return kafkaJsClient(createRequire(__filename)('kafkajs') as typeof KafkaJs, spec);
+  }
+  if (spec.confluentClientDir === undefined) {
+    throw new Error(`the ${spec.variant} run was given no Confluent client install`);
+  }
+  return confluentClient(loadConfluentModule(spec.confluentClientDir), spec);
+}
+
 async function main(spec: RunSpec): Promise<RunResult> {
   const deadlineAt = bindLifetime(spec);
   const telemetry = await setUpVariantTelemetry(spec.variant, spec.kafkaOtelEntry);
-  const kafkajs = createRequire(__filename)('kafkajs') as typeof KafkaJs;
-  if (spec.variant === 'bare' && loadedOpenTelemetryModules().length > 0) {
-    throw new Error(`the bare variant loaded ${loadedOpenTelemetryModules().join(', ')}`);
+  const client = loadClient(spec);
+  if (telemetryOf(spec.variant) === 'none' && loadedOpenTelemetryModules().length > 0) {
+    throw new Error(
+      `the ${spec.variant} variant loaded ${loadedOpenTelemetryModules().join(', ')}`,
+    );
   }
-  const kafka = new kafkajs.Kafka({
-    clientId: `kafka-otel-bench-${spec.variant}`,
-    brokers: spec.brokers,
-    // Errors still reach stderr; KafkaJS's INFO lines (group joins, ...) would only add noise.
-    logLevel: kafkajs.logLevel.ERROR,
-  });
   const window = new MeasurementWindow();
   const { messages, memory } =
     spec.scenario === 'produce'
-      ? await runProduceScenario(kafkajs, kafka, spec, window)
-      : await runConsumeScenario(kafka, spec, window, deadlineAt);
+      ? await runProduceScenario(client, spec, window)
+      : await runConsumeScenario(client, spec, window, deadlineAt);
   if (messages !== spec.messages) {
     throw new Error(`the run moved ${messages} messages instead of ${spec.messages}`);
   }

@@ -1,11 +1,12 @@
 /**
- * The OpenTelemetry SDK of the `metrics`, `traces` and `contrib` variants, registered globally
- * the way an application's start-up code (or NodeSDK) does it:
+ * The OpenTelemetry SDK of the instrumented variants (`metrics`, `traces`, `contrib` and their
+ * Confluent counterparts), registered globally the way an application's start-up code (or
+ * NodeSDK) does it:
  *  - every variant: an AsyncLocalStorage context manager, the W3C trace-context propagator and a
  *    MeterProvider with a reader;
- *  - `traces` and `contrib` also: a TracerProvider whose BatchSpanProcessor feeds a counting
- *    exporter. `metrics` has no tracer provider, like an app with OTEL_TRACES_EXPORTER=none, so
- *    the instrumentation gets the API's no-op tracer.
+ *  - `traces`, `contrib` and `confluent-traces` also: a TracerProvider whose BatchSpanProcessor
+ *    feeds a counting exporter. The metrics variants have no tracer provider, like an app with
+ *    OTEL_TRACES_EXPORTER=none, so the instrumentation gets the API's no-op tracer.
  */
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -21,7 +22,7 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type * as ContribKafkaJs from '@opentelemetry/instrumentation-kafkajs';
 import type * as KafkaOtel from 'kafka-otel';
 import { createRequire } from 'node:module';
-import type { Scenario, Variant } from '../run-contract';
+import { clientOf, telemetryOf, type Scenario, type Variant } from '../run-contract';
 import { CountingSpanExporter } from './counting-span-exporter';
 import type { TelemetryOutcome, VariantTelemetry } from './variant-telemetry';
 
@@ -70,13 +71,15 @@ function successfulTotal(all: MetricData[], name: string): number {
 
 function createInstrumentation(variant: Variant, kafkaOtelEntry: string): Instrumentation {
   const nodeRequire = createRequire(__filename);
-  if (variant === 'contrib') {
+  if (telemetryOf(variant) === 'contrib') {
     const contrib = nodeRequire('@opentelemetry/instrumentation-kafkajs') as typeof ContribKafkaJs;
     return new contrib.KafkaJsInstrumentation();
   }
   // The built package, as users get it; never the TypeScript sources.
   const kafkaOtel = nodeRequire(kafkaOtelEntry) as typeof KafkaOtel;
-  return new kafkaOtel.KafkaJsInstrumentation();
+  return clientOf(variant) === 'confluent'
+    ? new kafkaOtel.ConfluentKafkaInstrumentation()
+    : new kafkaOtel.KafkaJsInstrumentation();
 }
 
 export function setUpOpenTelemetry(variant: Variant, kafkaOtelEntry: string): VariantTelemetry {
@@ -88,7 +91,7 @@ export function setUpOpenTelemetry(variant: Variant, kafkaOtelEntry: string): Va
   const meterProvider = new MeterProvider({ readers: [reader] });
   metrics.setGlobalMeterProvider(meterProvider);
 
-  const spanExporter = variant === 'metrics' ? undefined : new CountingSpanExporter();
+  const spanExporter = telemetryOf(variant) === 'metrics' ? undefined : new CountingSpanExporter();
   const tracerProvider = spanExporter
     ? new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter })] })
     : undefined;
@@ -102,7 +105,7 @@ export function setUpOpenTelemetry(variant: Variant, kafkaOtelEntry: string): Va
         spansExported: undefined,
         messageCounterTotal: undefined,
       };
-      if (variant !== 'contrib') {
+      if (telemetryOf(variant) !== 'contrib') {
         const { resourceMetrics, errors } = await reader.collect();
         if (errors.length > 0) {
           throw new AggregateError(errors, 'collecting the MeterProvider failed');

@@ -1,4 +1,4 @@
-import type { Scenario, Variant } from '../run-contract';
+import { telemetryOf, type Scenario, type Variant } from '../run-contract';
 
 /** What a variant's telemetry shows at the end of a run, checked against what the run did. */
 export interface TelemetryOutcome {
@@ -22,20 +22,20 @@ const BARE: VariantTelemetry = {
 };
 
 /**
- * Sets up the variant's telemetry; call it before kafkajs is first required, since the
- * instrumentations patch kafkajs as it loads. `bare` loads no OpenTelemetry module at all: the
- * SDK module is imported only for the other variants.
+ * Sets up the variant's telemetry; call it before the client is first required, since the
+ * instrumentations patch it as it loads. The bare variants load no OpenTelemetry module at all:
+ * the SDK module is imported only for the other variants.
  */
 export async function setUpVariantTelemetry(
   variant: Variant,
   kafkaOtelEntry: string,
 ): Promise<VariantTelemetry> {
-  if (variant === 'bare') return BARE;
+  if (telemetryOf(variant) === 'none') return BARE;
   const { setUpOpenTelemetry } = await import('./opentelemetry-setup');
   return setUpOpenTelemetry(variant, kafkaOtelEntry);
 }
 
-/** Paths of loaded OpenTelemetry modules: proof that `bare` stayed bare. */
+/** Paths of loaded OpenTelemetry modules: proof that a bare variant stayed bare. */
 export function loadedOpenTelemetryModules(): string[] {
   return Object.keys(require.cache).filter((file) => /[\\/]@opentelemetry[\\/]/.test(file));
 }
