@@ -1,27 +1,47 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIST_ENTRIES, REPO_ROOT } from '../../support/built-package';
+import { providedConfluentClient } from '../../support/confluent-client-context';
 import { waitFor } from '../../support/wait-for';
 import { startProcess, type TestProcess } from './child-process';
 
 /** The e2e apps, and the folder the suite's processes run in. */
 export const APPS_DIR = path.join(REPO_ROOT, 'test', 'e2e', 'apps');
 
+const REQUIRE_REGISTER = ['--require', path.join(REPO_ROOT, DIST_ENTRIES.registerCjs)];
+
+interface AppKindSpec {
+  script: string;
+  nodeArgs: readonly string[];
+  /** Variables the kind needs to run at all (read when the app starts, not at import). */
+  env?: () => Record<string, string>;
+  /** Bound on reaching `listening <port>`, consumer group join included. */
+  readyTimeoutMs: number;
+}
+
 /**
- * The two ways a user starts a service with zero-code telemetry, through the built entry points
- * that `kafka-otel/register` resolves to.
+ * The ways a user starts a service with zero-code telemetry, through the built entry points
+ * that `kafka-otel/register` resolves to: KafkaJS apps in CommonJS and as an ES module, and the
+ * CommonJS app on Confluent's client.
  */
 export const APP_KINDS = {
-  cjs: {
-    script: 'app.cjs',
-    nodeArgs: ['--require', path.join(REPO_ROOT, DIST_ENTRIES.registerCjs)],
-  },
+  cjs: { script: 'app.cjs', nodeArgs: REQUIRE_REGISTER, readyTimeoutMs: 60_000 },
   // --import takes a module specifier: a file URL is one whatever the path holds.
   esm: {
     script: 'app.mjs',
     nodeArgs: ['--import', pathToFileURL(path.join(REPO_ROOT, DIST_ENTRIES.registerEsm)).href],
+    readyTimeoutMs: 60_000,
   },
-} as const;
+  // The client is no dependency of the project: the app finds the install the global setup
+  // provides through NODE_PATH, as an application finds its own node_modules.
+  confluent: {
+    script: 'confluent-app.cjs',
+    nodeArgs: REQUIRE_REGISTER,
+    env: () => ({ NODE_PATH: path.join(providedConfluentClient().installDir, 'node_modules') }),
+    // Joining the group takes the Confluent consumer a few seconds more than KafkaJS.
+    readyTimeoutMs: 90_000,
+  },
+} as const satisfies Record<string, AppKindSpec>;
 
 export type AppKind = keyof typeof APP_KINDS;
 
@@ -43,15 +63,17 @@ export interface StartAppOptions {
 }
 
 /**
- * Starts test/e2e/apps/app.cjs or app.mjs under `kafka-otel/register`, pushing OTLP (traces
- * and metrics, every second) to the stack's Collector, and waits for its `listening <port>`.
+ * Starts one of test/e2e/apps/ (app.cjs, app.mjs, confluent-app.cjs) under
+ * `kafka-otel/register`, pushing OTLP (traces and metrics, every second) to the stack's
+ * Collector, and waits for its `listening <port>`.
  */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
-  const kind = APP_KINDS[options.kind];
+  const kind: AppKindSpec = APP_KINDS[options.kind];
   const app = startProcess(
     options.service,
     [...kind.nodeArgs, path.join(APPS_DIR, kind.script)],
     {
+      ...kind.env?.(),
       OTEL_SERVICE_NAME: options.service,
       OTEL_TRACES_EXPORTER: 'otlp',
       OTEL_METRICS_EXPORTER: 'otlp',
@@ -79,7 +101,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           .map((line) => /^listening (\d+)$/.exec(line)?.[1])
           .find((port) => port !== undefined);
       },
-      { timeoutMs: 60_000, description: `${options.kind} app ${options.service} to listen` },
+      {
+        timeoutMs: kind.readyTimeoutMs,
+        description: `${options.kind} app ${options.service} to listen`,
+      },
     );
     return { ...app, url: `http://127.0.0.1:${port}`, service: options.service };
   } catch (error) {
