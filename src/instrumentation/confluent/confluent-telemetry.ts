@@ -1,11 +1,7 @@
 import type { ConsumerTelemetry } from '../kafkajs/consumer-scope';
+import type { StatisticsSource } from './statistics-metrics';
 
-/** The client a librdkafka statistics document belongs to. */
-export interface StatisticsSource {
-  kind: 'producer' | 'consumer' | 'admin' | undefined;
-  clientId: string | undefined;
-  group: string | undefined;
-}
+export type { StatisticsSource };
 
 /** Where the statistics librdkafka emits for each client go (LibrdkafkaStatisticsMetrics). */
 export interface StatisticsSink {
