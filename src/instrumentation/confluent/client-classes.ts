@@ -20,6 +20,34 @@ import { ProducerSends } from './producer';
 import { listenToStatistics } from './statistics-listener';
 
 const producerSends = new WeakMap<object, ProducerSends>();
+
+/**
+ * The client's own methods that call its public `commitOffsets`: a seek's commit of the position
+ * it rewound to (after a handler failed, with auto-commit on) and `eachBatch`'s
+ * `commitOffsetsIfNecessary`. The application made no commit call there, so no `commit` span
+ * (KafkaJS makes those commits without passing through `commitOffsets` either); librdkafka still
+ * reports them, so they are counted in `kafka.consumer.commits`.
+ */
+const CLIENT_COMMIT_CALLERS =
+  /#commitOffsetsUntilNoStateErr|#eachBatchPayload_commitOffsetsIfNecessary/;
+
+/**
+ * Whether the current `commitOffsets` call comes from one of those methods. Read from the call
+ * stack, which costs a few microseconds per commit call, and a commit is a network round trip:
+ * the alternative, marking every handler call, would cost each message. Should the client rename
+ * the methods, its own commits get spans again; nothing else changes.
+ */
+function calledByTheClient(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 6;
+  try {
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, calledByTheClient);
+    return CLIENT_COMMIT_CALLERS.test(holder.stack ?? '');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 /** The librdkafka producers already listened to (a second connect() keeps the first). */
 const listenedProducers = new WeakSet<object>();
 const consumers = new WeakMap<object, InstrumentedConsumer>();
@@ -61,6 +89,12 @@ export function instrumentedProducerClass(
       const sends = observed(this, producerSends);
       if (!sends) return super.send(record);
       return sends.send(record, () => super.send(record));
+    }
+
+    override sendBatch(batch: Parameters<ConfluentProducer['sendBatch']>[0]) {
+      const sends = observed(this, producerSends);
+      if (!sends) return super.sendBatch(batch);
+      return sends.sendBatch(batch, () => super.sendBatch(batch));
     }
 
     override transaction() {
@@ -144,7 +178,7 @@ export function instrumentedConsumerClass(
       const consumer = observed(this);
       // No argument and `undefined` are the same call: the client's default parameter (null,
       // commit everything consumed) applies to both.
-      if (!consumer) return super.commitOffsets(offsets);
+      if (!consumer || calledByTheClient()) return super.commitOffsets(offsets);
       return consumer.commitOffsets(offsets, () => super.commitOffsets(offsets));
     }
 

@@ -86,6 +86,7 @@ export interface ConfluentProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   send(record: { topic: string; messages: Message[] }): Promise<unknown>;
+  sendBatch(batch: { topicMessages?: unknown }): Promise<unknown>;
   transaction(): Promise<ConfluentProducer>;
   commit(): Promise<void>;
   abort(): Promise<void>;
