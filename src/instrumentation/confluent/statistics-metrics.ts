@@ -1,4 +1,5 @@
 import type {
+  Attributes,
   BatchObservableCallback,
   BatchObservableResult,
   DiagLogger,
@@ -31,6 +32,11 @@ export interface StatisticsMetricsOptions {
    * left out, counted in `kafka.client.statistics.dropped_partitions` and warned about once.
    */
   maxPartitionsPerClient?: number;
+  /**
+   * A monotonic clock in milliseconds, which `kafka.client.statistics.age` is measured on
+   * (`performance.now()`; a test brings its own to know the ages exactly).
+   */
+  now?: () => number;
 }
 
 /** The same bound the recorder's caches use: far above a consumer's usual assignment. */
@@ -46,6 +52,8 @@ interface TrackedClient {
   readonly timeouts: MonotonicTotals;
   /** Whether a refused document of this client was logged (once is enough). */
   loggedInvalid: boolean;
+  /** When its latest good document arrived, and whose it is: what its age is observed from. */
+  latest: { receivedAt: number; client: Attributes } | undefined;
 }
 
 /**
@@ -54,6 +62,11 @@ interface TrackedClient {
  * observes the points of every live client at each collection, so the work per collection is
  * proportional to the documents, and a broker, partition or client missing from the current
  * state is not observed again.
+ *
+ * librdkafka hands a consumer its documents only while the client polls: while an `eachMessage`
+ * or `eachBatch` handler is busy, or a consumer is connected but not running, none arrive and
+ * every series (lag included) keeps the values of the last one. `kafka.client.statistics.age`,
+ * measured at each collection, is how an operator sees and alerts on that.
  *
  * What a reader does with a series that is no longer observed is the SDK's: a delta reader drops
  * it, while the OpenTelemetry JS SDK's cumulative readers keep exporting its last value (the same
@@ -67,6 +80,7 @@ export class LibrdkafkaStatisticsMetrics {
   private meter: Meter;
   private readonly clients = new Map<object, TrackedClient>();
   private readonly maxPartitions: number;
+  private readonly now: () => number;
   private warnedDropped = false;
   private readonly observe: BatchObservableCallback = (observer) => this.observeAll(observer);
 
@@ -77,6 +91,7 @@ export class LibrdkafkaStatisticsMetrics {
     options: StatisticsMetricsOptions = {},
   ) {
     this.maxPartitions = options.maxPartitionsPerClient ?? DEFAULT_MAX_PARTITIONS_PER_CLIENT;
+    this.now = options.now ?? (() => performance.now());
     this.meter = meter;
     this.instruments = this.instrumentsOn(meter);
   }
@@ -133,6 +148,7 @@ export class LibrdkafkaStatisticsMetrics {
     };
     const document = documentPoints(statistics, identity, tracked.totals, this.maxPartitions);
     tracked.points = document.points;
+    tracked.latest = { receivedAt: this.now(), client: document.client };
     if (document.droppedPartitions > 0 && !this.warnedDropped) {
       this.warnedDropped = true;
       this.diag.warn(
@@ -182,6 +198,7 @@ export class LibrdkafkaStatisticsMetrics {
         totals: new MonotonicTotals(),
         timeouts: new MonotonicTotals(),
         loggedInvalid: false,
+        latest: undefined,
       };
       this.clients.set(client, tracked);
     }
@@ -190,9 +207,15 @@ export class LibrdkafkaStatisticsMetrics {
 
   private observeAll(observer: BatchObservableResult) {
     const { observed } = this.instruments;
-    for (const { points } of this.clients.values()) {
+    const now = this.now();
+    for (const { points, latest } of this.clients.values()) {
       for (const point of points) {
         observer.observe(observed[point.instrument], point.value, point.attributes);
+      }
+      // Measured now rather than kept as a point: the other series stay as the document left
+      // them, and this is how long ago that was.
+      if (latest !== undefined) {
+        observer.observe(observed.age, (now - latest.receivedAt) / 1000, latest.client);
       }
     }
   }

@@ -335,6 +335,7 @@ const CONFLUENT_ONLY = [
   ...(
     [
       ['kafka.client.statistics.dropped_partitions', 'OBSERVABLE_GAUGE', '{partition}'],
+      ['kafka.client.statistics.age', 'OBSERVABLE_GAUGE', 's'],
       ['kafka.consumer.fetched.bytes', 'OBSERVABLE_COUNTER', 'By'],
       ['kafka.consumer.fetched.messages', 'OBSERVABLE_COUNTER', '{message}'],
       ['kafka.producer.queue.bytes', 'OBSERVABLE_GAUGE', 'By'],

@@ -4,7 +4,8 @@
  * determines them exact, values: round trips to the broker, request and response totals that
  * grow, the connection up, the producer queue empty once the sends resolved, exactly the
  * messages transmitted and fetched, lag per partition rising while the handler is held and
- * reaching 0 once everything is committed, and every assigned partition fetching. An
+ * reaching 0 once everything is committed, every assigned partition fetching, and the age of
+ * a consumer's latest document growing while its handler is held (it polls for none). An
  * application's own `stats_cb` keeps working as it chose (its interval kept; never turned on
  * when it set none), and `statisticsIntervalMs: 0` leaves clients without statistics.
  *
@@ -49,6 +50,7 @@ const STATISTICS_METRICS = [
   'kafka.client.broker.round_trip_time.average',
   'kafka.client.broker.round_trip_time.p99',
   'kafka.client.broker.throttle_time.max',
+  'kafka.client.statistics.age',
   'kafka.client.statistics.dropped_partitions',
   'kafka.consumer.fetched.bytes',
   'kafka.consumer.fetched.messages',
@@ -266,6 +268,57 @@ describe('librdkafka statistics of a consumer group', () => {
       expect(await valueOf('kafka.client.broker.requests', clientId)).toBeGreaterThan(requests!);
       expect(await valueOf('kafka.client.broker.responses', clientId)).toBeGreaterThan(responses!);
     } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  });
+});
+
+describe('librdkafka statistics age of a consumer', () => {
+  it('grows while its handler is held (no documents, frozen series) and falls once released', async () => {
+    const topic = await createTopic(1, 'statistics-age');
+    const clientId = uniqueName('statistics-age');
+    const producer = await connectedProducer(uniqueName('statistics-age-feeder'));
+    const consumer = createKafka(clientId).consumer({
+      kafkaJS: { groupId: randomGroup('statistics-age'), fromBeginning: true },
+    });
+    await consumer.connect();
+    const documents = new StatisticsDocuments(consumer as unknown as WithLibrdkafkaHandle);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const age = async () => {
+      const points = await pointsOf('kafka.client.statistics.age', clientId);
+      expect(points).toEqual([
+        { attributes: clientAttributes('consumer', clientId), value: expect.any(Number) },
+      ]);
+      return points[0]!.value;
+    };
+    try {
+      await consumer.subscribe({ topics: [topic] });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          handled.push(message.offset);
+          await held;
+        },
+      });
+      // A running consumer polls, so it gets documents: its age has a value from the first one.
+      await documents.next();
+
+      await producer.send({ topic, messages: [{ value: 'held' }] });
+      await waitFor(() => handled.length === 1, { description: 'the handler to be entered' });
+      // The client does not poll while the handler runs, so no document arrives to reset it.
+      await waitFor(async () => (await age()) > (2 * INTERVAL_MS) / 1000, {
+        description: `the age of ${clientId} past two intervals while its handler is held`,
+      });
+      expect(handled).toEqual(['0']);
+
+      release();
+      await waitFor(async () => (await age()) < INTERVAL_MS / 1000, {
+        description: `the age of ${clientId} back under one interval once released`,
+      });
+    } finally {
+      release();
       await consumer.disconnect();
       await producer.disconnect();
     }

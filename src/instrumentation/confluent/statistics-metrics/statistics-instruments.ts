@@ -252,6 +252,15 @@ export const STATISTICS_INSTRUMENTS = {
     attributes: PARTITION_ATTRIBUTES,
     source: 'topics[].partitions[].fetch_state',
   },
+  age: {
+    name: 'kafka.client.statistics.age',
+    kind: 'observableGauge',
+    unit: 's',
+    description:
+      "Seconds since the client's latest good statistics document arrived. librdkafka hands a consumer its documents only while the client polls, so a busy `eachMessage`/`eachBatch` handler (or a consumer connected but not running) freezes every statistics series, `kafka.consumer.lag` included, at its last value: alert when this exceeds a few statistics intervals.",
+    attributes: CLIENT_ATTRIBUTES,
+    source: 'the time each document arrives',
+  },
   droppedPartitions: {
     name: 'kafka.client.statistics.dropped_partitions',
     kind: 'observableGauge',

@@ -42,6 +42,8 @@ export interface SeriesPartition {
 /** The points of one document, and the partitions it gave series to or left out. */
 export interface DocumentPoints {
   readonly points: ObservedPoint[];
+  /** The attributes of the client's own series: which client the document is of. */
+  readonly client: Attributes;
   readonly partitions: SeriesPartition[];
   readonly droppedPartitions: number;
 }
@@ -114,7 +116,7 @@ export function documentPoints(
     }
   }
   add('droppedPartitions', droppedPartitions, client);
-  return { points, partitions, droppedPartitions };
+  return { points, client, partitions, droppedPartitions };
 }
 
 type Add = (instrument: ObservedInstrumentKey, value: number | undefined, at: Attributes) => void;

@@ -10,6 +10,7 @@ import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   LibrdkafkaStatisticsMetrics,
+  type StatisticsMetricsOptions,
   type StatisticsSource,
 } from '../../../../src/instrumentation/confluent/statistics-metrics';
 import {
@@ -77,15 +78,22 @@ function recordingDiag() {
 let harness: TelemetryHarness;
 afterEach(() => harness.shutdown());
 
-function setUp(temporality = AggregationTemporality.CUMULATIVE, maxPartitionsPerClient?: number) {
+function setUp(
+  temporality = AggregationTemporality.CUMULATIVE,
+  options: StatisticsMetricsOptions = {},
+) {
   harness = new TelemetryHarness(temporality);
   const meter = harness.meterProvider.getMeter(PACKAGE_NAME);
   const recorder = new Recorder(meter);
   const { diag, said } = recordingDiag();
-  const statistics = new LibrdkafkaStatisticsMetrics(meter, recorder, diag, {
-    maxPartitionsPerClient,
-  });
+  const statistics = new LibrdkafkaStatisticsMetrics(meter, recorder, diag, options);
   return { statistics, recorder, said };
+}
+
+/** A monotonic clock the test sets, in milliseconds. */
+function fakeClock(startMs: number) {
+  const clock = { ms: startMs, now: () => clock.ms };
+  return clock;
 }
 
 /** Value and attributes of every point of a metric, sorted for a stable comparison. */
@@ -334,6 +342,51 @@ describe('librdkafka statistics series follow the latest document', () => {
   });
 });
 
+describe('librdkafka statistics age', () => {
+  it('is the seconds since the latest good document, measured at each collection', async () => {
+    const clock = fakeClock(1_000);
+    const { statistics } = setUp(AggregationTemporality.CUMULATIVE, { now: clock.now });
+    statistics.update({}, CONSUMER, consumerJson);
+    // A client that never had a good document has no age: there is nothing it is the age of.
+    statistics.update({}, PRODUCER, 'not json');
+    clock.ms = 3_500;
+    expect(await pointsOf(I.age.name)).toEqual([{ attributes: CONSUMER_CLIENT, value: 2.5 }]);
+    clock.ms = 4_250;
+    expect(await valueOf(I.age.name, CONSUMER_CLIENT)).toBe(3.25);
+  });
+
+  it('starts again from 0 at the next good document, not at a refused one', async () => {
+    const clock = fakeClock(1_000);
+    const { statistics } = setUp(AggregationTemporality.CUMULATIVE, { now: clock.now });
+    const consumer = {};
+    statistics.update(consumer, CONSUMER, consumerJson);
+    clock.ms = 3_000;
+    statistics.update(consumer, CONSUMER, 'not json');
+    clock.ms = 3_500;
+    expect(await valueOf(I.age.name, CONSUMER_CLIENT)).toBe(2.5);
+    statistics.update(consumer, CONSUMER, consumerJson);
+    expect(await valueOf(I.age.name, CONSUMER_CLIENT)).toBe(0);
+    clock.ms = 3_750;
+    expect(await valueOf(I.age.name, CONSUMER_CLIENT)).toBe(0.25);
+  });
+
+  it('is no longer observed for a forgotten client', async () => {
+    const clock = fakeClock(1_000);
+    const { statistics } = setUp(AggregationTemporality.DELTA, { now: clock.now });
+    const consumer = {};
+    statistics.update(consumer, CONSUMER, consumerJson);
+    clock.ms = 2_000;
+    statistics.update({}, PRODUCER, producerJson);
+    clock.ms = 3_500;
+    expect(await pointsOf(I.age.name)).toEqual([
+      { attributes: CONSUMER_CLIENT, value: 2.5 },
+      { attributes: PRODUCER_CLIENT, value: 1.5 },
+    ]);
+    statistics.forget(consumer);
+    expect(await pointsOf(I.age.name)).toEqual([{ attributes: PRODUCER_CLIENT, value: 1.5 }]);
+  });
+});
+
 describe('librdkafka statistics that cannot be read', () => {
   it('are counted, logged once per client, and leave the previous readings', async () => {
     const { statistics, said } = setUp(AggregationTemporality.DELTA);
@@ -392,7 +445,9 @@ describe('librdkafka statistics that cannot be read', () => {
 
 describe('librdkafka statistics series limit', () => {
   it('leaves partitions past the limit out, counts them, and warns once', async () => {
-    const { statistics, said } = setUp(AggregationTemporality.CUMULATIVE, 1);
+    const { statistics, said } = setUp(AggregationTemporality.CUMULATIVE, {
+      maxPartitionsPerClient: 1,
+    });
     const consumer = {};
     statistics.update(consumer, CONSUMER, consumerJson);
     statistics.update(consumer, CONSUMER, consumerJson);
