@@ -39,14 +39,40 @@ const CLIENT_COMMIT_CALLERS =
  */
 function calledByTheClient(): boolean {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 6;
+  // An application's own stack formatter would change the text, or throw into its commit call.
+  const errors = Error as { prepareStackTrace?: unknown };
+  const prepare = errors.prepareStackTrace;
   try {
+    Error.stackTraceLimit = 6;
+    errors.prepareStackTrace = undefined;
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, calledByTheClient);
-    return CLIENT_COMMIT_CALLERS.test(holder.stack ?? '');
+    return typeof holder.stack === 'string' && CLIENT_COMMIT_CALLERS.test(holder.stack);
+  } catch {
+    return false;
   } finally {
     Error.stackTraceLimit = limit;
+    errors.prepareStackTrace = prepare;
   }
+}
+
+/** What the per-client state of an instrumentation holds: the instrumentation it belongs to. */
+interface Owned {
+  readonly telemetry: ConfluentTelemetry;
+}
+
+/**
+ * A client's state when it belongs to `telemetry`'s instrumentation. With two instances (the
+ * application's own and register's, say) each puts its subclass on top of the other's, and the
+ * state maps are the module's: only the instance that made a client's state observes it.
+ */
+function ownedBy<State extends Owned>(
+  telemetry: ConfluentTelemetry,
+  client: object,
+  states: WeakMap<object, State>,
+): State | undefined {
+  const state = states.get(client);
+  return state?.telemetry === telemetry ? state : undefined;
 }
 /** The librdkafka producers already listened to (a second connect() keeps the first). */
 const listenedProducers = new WeakSet<object>();
@@ -126,7 +152,9 @@ export function instrumentedProducerClass(
     }
 
     override disconnect() {
-      if (!observed(this, producerSends)) return super.disconnect();
+      // Whether or not the instrumentation is enabled now: a client that goes must not stay in
+      // the statistics.
+      if (!owned(this, producerSends)) return super.disconnect();
       return settle(
         telemetry.diag,
         'disconnect',
@@ -138,8 +166,15 @@ export function instrumentedProducerClass(
   return InstrumentedProducer;
 
   /** The instrumentation state of a client, while the instrumentation is enabled. */
-  function observed<State>(client: object, states: WeakMap<object, State>): State | undefined {
-    return telemetry.isEnabled() ? states.get(client) : undefined;
+  function observed<State extends Owned>(
+    client: object,
+    states: WeakMap<object, State>,
+  ): State | undefined {
+    return telemetry.isEnabled() ? owned(client, states) : undefined;
+  }
+
+  function owned<State extends Owned>(client: object, states: WeakMap<object, State>) {
+    return ownedBy(telemetry, client, states);
   }
 }
 
@@ -183,7 +218,9 @@ export function instrumentedConsumerClass(
     }
 
     override disconnect() {
-      const consumer = observed(this);
+      // Whether or not the instrumentation is enabled now: a consumer that goes must not stay
+      // in the lag and statistics.
+      const consumer = ownedBy(telemetry, this, consumers);
       if (!consumer) return super.disconnect();
       return consumer.disconnect(() => super.disconnect());
     }
@@ -191,6 +228,6 @@ export function instrumentedConsumerClass(
   return InstrumentedConsumerClient;
 
   function observed(client: object): InstrumentedConsumer | undefined {
-    return telemetry.isEnabled() ? consumers.get(client) : undefined;
+    return telemetry.isEnabled() ? ownedBy(telemetry, client, consumers) : undefined;
   }
 }

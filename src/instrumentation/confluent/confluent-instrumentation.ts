@@ -2,7 +2,6 @@ import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
-  isWrapped,
 } from '@opentelemetry/instrumentation';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { ClusterIds } from '../kafkajs/cluster-ids';
@@ -118,31 +117,23 @@ export class ConfluentKafkaInstrumentation extends InstrumentationBase<Confluent
         file(
           'lib/producer.js',
           (Producer: LibrdkafkaProducerModule) => {
-            this._rewrap(Producer.prototype, 'produce', producePatch(telemetry));
+            wrapOnce(Producer.prototype, 'produce', producePatch());
             return Producer;
           },
-          (Producer) => this._unwrap(Producer.prototype, 'produce'),
+          () => undefined,
         ),
         file(
           'lib/kafka-consumer.js',
           (KafkaConsumer: LibrdkafkaConsumerModule) => {
             const prototype = KafkaConsumer.prototype as LibrdkafkaConsumerModule['prototype'] &
               Record<AssignmentMethod, (...args: never[]) => unknown>;
-            this._rewrap(prototype, 'consume', consumePatch(telemetry));
-            for (const method of ASSIGNING) {
-              this._rewrap(prototype, method, assignmentPatch(telemetry, 'assigned'));
-            }
-            for (const method of REVOKING) {
-              this._rewrap(prototype, method, assignmentPatch(telemetry, 'revoked'));
-            }
+            wrapOnce(prototype, 'consume', consumePatch());
+            for (const method of ASSIGNING)
+              wrapOnce(prototype, method, assignmentPatch('assigned'));
+            for (const method of REVOKING) wrapOnce(prototype, method, assignmentPatch('revoked'));
             return KafkaConsumer;
           },
-          (KafkaConsumer) => {
-            const prototype = KafkaConsumer.prototype as object;
-            for (const method of ['consume', ...ASSIGNING, ...REVOKING]) {
-              this._unwrap(prototype as Record<string, unknown>, method);
-            }
-          },
+          () => undefined,
         ),
         file(
           'lib/error.js',
@@ -172,16 +163,28 @@ export class ConfluentKafkaInstrumentation extends InstrumentationBase<Confluent
     }
     return this._telemetry;
   }
+}
 
-  /** Wraps a prototype method, unwrapping first so enable() after disable() never wraps twice. */
-  private _rewrap<Target extends object, Name extends keyof Target & string>(
-    target: Target,
-    name: Name,
-    wrapper: (original: Target[Name]) => Target[Name],
-  ) {
-    if (isWrapped(target[name])) this._unwrap(target, name);
-    this._wrap(target, name, wrapper);
-  }
+/** Marks the librdkafka methods wrapped by any instance of this instrumentation. */
+const WRAPPED_ONCE = Symbol.for('kafka-otel.confluent.wrapped');
+
+/**
+ * Wraps a method of librdkafka's producer or consumer, once per process. The wrappers serve
+ * every instance of the instrumentation: they find the send or consumer a call belongs to, and
+ * that carries its own instrumentation's telemetry, so a second instance (register's beside the
+ * application's own) adds nothing, and disabling one never takes another's away. They are not
+ * removed on disable(): they pass straight through when nothing enabled is behind a call.
+ */
+function wrapOnce<Target extends object, Name extends keyof Target & string>(
+  target: Target,
+  name: Name,
+  wrapper: (original: Target[Name]) => Target[Name],
+) {
+  const current = target[name] as { [WRAPPED_ONCE]?: true } | undefined;
+  if (typeof current !== 'function' || current[WRAPPED_ONCE]) return;
+  const wrapped = wrapper(target[name]);
+  Object.defineProperty(wrapped, WRAPPED_ONCE, { value: true });
+  target[name] = wrapped;
 }
 
 type AssignmentMethod = 'assign' | 'incrementalAssign' | 'unassign' | 'incrementalUnassign';

@@ -53,7 +53,6 @@ export class InstrumentedConsumer {
     // which already has our listeners.
     if (!internal || consumerOfInternal.has(internal)) return;
     consumerOfInternal.set(internal, this);
-    this.joinStartedAt = performance.now();
     const { telemetry } = this;
     internal.on('offset.commit', (error: unknown, offsets: unknown) => {
       if (!telemetry.isEnabled()) return;
@@ -68,6 +67,8 @@ export class InstrumentedConsumer {
 
   /** `run()`: the handlers are wrapped; the client copies the config the same way itself. */
   run(config: ConsumerRunConfig | undefined, invoke: (config: unknown) => Promise<void>) {
+    // librdkafka joins the group once the client consumes, which run() starts.
+    this.joinStartedAt = performance.now();
     if (typeof config !== 'object' || config === null) return invoke(config);
     let wrapped: ConsumerRunConfig = config;
     safely(this.telemetry.diag, 'run', () => {
@@ -167,16 +168,16 @@ function currentAssignment(internal: InternalClient) {
  * Wraps librdkafka's `consume(number, callback)`: the KafkaJS API fetches through it, and each
  * fetch is the batch whose first message per partition gives the end-to-end latency.
  */
-export function consumePatch(telemetry: ConfluentTelemetry) {
+export function consumePatch() {
   return (original: LibrdkafkaConsumer['consume']): LibrdkafkaConsumer['consume'] =>
     function consume(this: LibrdkafkaConsumer, number, callback) {
       const consumer = consumerOfInternal.get(this);
-      if (!consumer || !telemetry.isEnabled() || typeof callback !== 'function') {
+      if (!consumer?.telemetry.isEnabled() || typeof callback !== 'function') {
         return original.call(this, number, callback);
       }
       return original.call(this, number, (error, messages) => {
         if (Array.isArray(messages) && messages.length > 0) {
-          safely(telemetry.diag, 'consume', () => consumer.fetched(messages));
+          safely(consumer.telemetry.diag, 'consume', () => consumer.fetched(messages));
         }
         callback(error, messages);
       });
@@ -188,13 +189,13 @@ export function consumePatch(telemetry: ConfluentTelemetry) {
  * them per rebalance callback (librdkafka calls that once to assign, once to revoke), so each
  * is one event, unlike the `rebalance` event the client emits twice per callback.
  */
-export function assignmentPatch(telemetry: ConfluentTelemetry, change: 'assigned' | 'revoked') {
+export function assignmentPatch(change: 'assigned' | 'revoked') {
   return <Method extends (...args: never[]) => unknown>(original: Method): Method =>
     function assignmentChange(this: InternalClient, ...args: Parameters<Method>) {
       const result = original.apply(this, args);
       const consumer = consumerOfInternal.get(this);
-      if (consumer && telemetry.isEnabled()) {
-        safely(telemetry.diag, 'rebalance', () => consumer[change](this));
+      if (consumer?.telemetry.isEnabled()) {
+        safely(consumer.telemetry.diag, 'rebalance', () => consumer[change](this));
       }
       return result;
     } as Method;

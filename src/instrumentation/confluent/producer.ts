@@ -367,7 +367,7 @@ class OpenSend {
     );
   }
 
-  /** The instrumentation this send belongs to (two instances never observe each other's). */
+  /** The instrumentation this send belongs to. */
   get owner(): ConfluentTelemetry {
     return this.sends.telemetry;
   }
@@ -394,7 +394,8 @@ function withHeaders(
     for (const header of own) {
       let ours = false;
       if (typeof header === 'object' && header !== null) {
-        for (const name in header) if (name in written) ours = true;
+        // Own names only: `written` is a plain object, and `in` would also find `toString`.
+        for (const name in header) if (Object.hasOwn(written, name)) ours = true;
       }
       if (!ours) headers.push(header);
     }
@@ -406,8 +407,9 @@ function withHeaders(
 /**
  * Wraps librdkafka's `produce`: a message of an observed send gets its span, headers and
  * delivery observer; anything else (the rdkafka API, a send made while disabled) passes as it is.
+ * One wrapper serves every instance of the instrumentation: the open send carries its own.
  */
-export function producePatch(telemetry: ConfluentTelemetry) {
+export function producePatch() {
   return (original: LibrdkafkaProducer['produce']): LibrdkafkaProducer['produce'] =>
     function produce(
       this: LibrdkafkaProducer,
@@ -420,11 +422,12 @@ export function producePatch(telemetry: ConfluentTelemetry) {
       headers,
     ) {
       const open = producing;
-      if (open === undefined || open.owner !== telemetry || !open.accepts(topic, opaque)) {
+      if (open === undefined || !open.accepts(topic, opaque)) {
         return original.call(this, topic, partition, value, key, timestamp, opaque, headers);
       }
+      const { diag } = open.owner;
       let produced: Produced = { headers, opaque, span: undefined };
-      safely(telemetry.diag, 'send', () => {
+      safely(diag, 'send', () => {
         produced = open.produce(partition, key, value, headers, opaque);
       });
       try {
@@ -439,7 +442,7 @@ export function producePatch(telemetry: ConfluentTelemetry) {
           produced.headers,
         );
       } catch (error) {
-        safely(telemetry.diag, 'send', () => open.produceThrew(partition, error, produced.span));
+        safely(diag, 'send', () => open.produceThrew(partition, error, produced.span));
         throw error;
       }
     };

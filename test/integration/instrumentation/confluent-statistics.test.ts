@@ -377,6 +377,31 @@ describe('librdkafka statistics after a disconnect', () => {
     }
   });
 
+  it('are no longer observed either when the client left while the instrumentation was disabled', async () => {
+    const deltaReader = new DeltaReader();
+    const deltaProvider = new MeterProvider({ readers: [deltaReader] });
+    instrumentation.setMeterProvider(deltaProvider);
+    try {
+      const clientId = uniqueName('statistics-disabled-disconnect');
+      const producer = await connectedProducer(clientId);
+      const documents = new StatisticsDocuments(producer as unknown as WithLibrdkafkaHandle);
+      await documents.next();
+      expect(await statisticsSeries(deltaReader, clientId)).toContain(
+        'kafka.client.statistics.age',
+      );
+      instrumentation.disable();
+      try {
+        await producer.disconnect();
+      } finally {
+        instrumentation.enable();
+      }
+      expect(await statisticsSeries(deltaReader, clientId)).toEqual([]);
+    } finally {
+      instrumentation.setMeterProvider(harness.meterProvider);
+      await deltaProvider.shutdown();
+    }
+  });
+
   it('keep their last value in the cumulative harness (the SDK limitation docs name)', async () => {
     const clientId = uniqueName('statistics-cumulative');
     const producer = await connectedProducer(clientId);
