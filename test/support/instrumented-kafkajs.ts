@@ -67,7 +67,12 @@ export function instrumentKafkaJs(config: KafkaJsInstrumentationConfig = {}): In
       const admin = createKafka('topic-admin').admin();
       await admin.connect();
       try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+        // Leaders are waited for below: KafkaJS's own wait gives up on the UNKNOWN_TOPIC_OR_PARTITION
+        // a freshly started KRaft broker answers while the new topic's metadata propagates.
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: partitions }],
+          waitForLeaders: false,
+        });
         await waitFor(
           async () => {
             const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
