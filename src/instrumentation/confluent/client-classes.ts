@@ -20,6 +20,9 @@ import { ProducerSends } from './producer';
 import { listenToStatistics } from './statistics-listener';
 
 const producerSends = new WeakMap<object, ProducerSends>();
+/** The librdkafka producers already listened to (a second connect() keeps the first). */
+const listenedProducers = new WeakSet<object>();
+const consumers = new WeakMap<object, InstrumentedConsumer>();
 
 /**
  * The client's own methods that call its public `commitOffsets`: a seek's commit of the position
@@ -74,9 +77,6 @@ function ownedBy<State extends Owned>(
   const state = states.get(client);
   return state?.telemetry === telemetry ? state : undefined;
 }
-/** The librdkafka producers already listened to (a second connect() keeps the first). */
-const listenedProducers = new WeakSet<object>();
-const consumers = new WeakMap<object, InstrumentedConsumer>();
 
 /** The `Producer` class to export: every producer gets its sends and transactions observed. */
 export function instrumentedProducerClass(
