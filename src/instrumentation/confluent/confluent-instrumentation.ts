@@ -13,10 +13,8 @@ import type {
   ClientClass,
   ConfluentConsumer,
   ConfluentProducer,
-  ConsumerModule,
   LibrdkafkaConsumerModule,
   LibrdkafkaProducerModule,
-  ProducerModule,
 } from './confluent-internals';
 import type { ConfluentTelemetry } from './confluent-telemetry';
 import { assignmentPatch, consumePatch } from './consumer';
@@ -82,37 +80,41 @@ export class ConfluentKafkaInstrumentation extends InstrumentationBase<Confluent
       patch: (exports: Exports) => Exports,
       unpatch: (exports: Exports) => void,
     ) => new InstrumentationNodeModuleFile(`${MODULE}/${name}`, SUPPORTED_VERSIONS, patch, unpatch);
-    const originalProducer = new WeakMap<object, ClientClass<ConfluentProducer>>();
-    const originalConsumer = new WeakMap<object, ClientClass<ConfluentConsumer>>();
+    /**
+     * A file hook putting an instrumented subclass in place of the class a module exports; the
+     * unpatch puts the module's own class back. Each instance keeps the class it replaced.
+     */
+    const classFile = <Name extends string, Client>(
+      name: string,
+      exported: Name,
+      instrumented: (Class: ClientClass<Client>) => ClientClass<Client>,
+    ) => {
+      type Exports = Record<Name, ClientClass<Client>>;
+      const replaced = new WeakMap<object, ClientClass<Client>>();
+      return file<Exports>(
+        name,
+        (exports) => {
+          if (!replaced.has(exports)) replaced.set(exports, exports[exported]);
+          exports[exported] = instrumented(replaced.get(exports)!);
+          return exports;
+        },
+        (exports) => {
+          const original = replaced.get(exports);
+          if (original) exports[exported] = original;
+        },
+      );
+    };
     return new InstrumentationNodeModuleDefinition(
       MODULE,
       SUPPORTED_VERSIONS,
       (moduleExports: unknown) => moduleExports,
       undefined,
       [
-        file(
-          'lib/kafkajs/_producer.js',
-          (exports: ProducerModule) => {
-            if (!originalProducer.has(exports)) originalProducer.set(exports, exports.Producer);
-            exports.Producer = instrumentedProducerClass(telemetry, originalProducer.get(exports)!);
-            return exports;
-          },
-          (exports) => {
-            const original = originalProducer.get(exports);
-            if (original) exports.Producer = original;
-          },
+        classFile<'Producer', ConfluentProducer>('lib/kafkajs/_producer.js', 'Producer', (Class) =>
+          instrumentedProducerClass(telemetry, Class),
         ),
-        file(
-          'lib/kafkajs/_consumer.js',
-          (exports: ConsumerModule) => {
-            if (!originalConsumer.has(exports)) originalConsumer.set(exports, exports.Consumer);
-            exports.Consumer = instrumentedConsumerClass(telemetry, originalConsumer.get(exports)!);
-            return exports;
-          },
-          (exports) => {
-            const original = originalConsumer.get(exports);
-            if (original) exports.Consumer = original;
-          },
+        classFile<'Consumer', ConfluentConsumer>('lib/kafkajs/_consumer.js', 'Consumer', (Class) =>
+          instrumentedConsumerClass(telemetry, Class),
         ),
         file(
           'lib/producer.js',

@@ -106,13 +106,6 @@ export interface ConfluentConsumer {
 /** A client class of the KafkaJS API, constructed with its merged configuration. */
 export type ClientClass<Client> = new (config: ConfluentClientConfig) => Client;
 
-/** `lib/kafkajs/_producer.js` and `_consumer.js` export their class among other things. */
-export interface ProducerModule {
-  Producer: ClientClass<ConfluentProducer>;
-}
-export interface ConsumerModule {
-  Consumer: ClientClass<ConfluentConsumer>;
-}
 export interface LibrdkafkaProducerModule {
   prototype: LibrdkafkaProducer;
 }
