@@ -113,7 +113,7 @@ export interface KafkaClusterCollectorOptions {
  */
 export class KafkaClusterCollector implements MetricProducer {
   private readonly client: ClusterClient;
-  private readonly source: SnapshotSource;
+  private readonly source: SnapshotSource<ClusterSnapshot>;
   private readonly options: KafkaClusterCollectorOptions;
   private readonly selfMetrics = new CollectorSelfMetrics();
   private readonly renderer: SnapshotMetrics;

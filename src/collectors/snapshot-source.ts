@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import type { ClusterSnapshot } from './cluster-snapshot';
 
 export interface SnapshotSourceOptions {
   /**
@@ -18,7 +17,12 @@ export interface SnapshotSourceOptions {
  * Takes a snapshot under `signal`, the deadline this source owns. Must settle soon after the
  * signal fires (with what it has, marked incomplete) and never reject.
  */
-export type TakeSnapshot = (signal: AbortSignal) => Promise<ClusterSnapshot>;
+export type TakeSnapshot<S extends TimedSnapshot> = (signal: AbortSignal) => Promise<S>;
+
+/** What a source shares: any snapshot that says when it was taken (epoch ms). */
+export interface TimedSnapshot {
+  readonly takenAt: number;
+}
 
 /** The reason a snapshot's signal carries when its deadline passes. */
 export class SnapshotDeadline extends Error {
@@ -29,25 +33,25 @@ export class SnapshotDeadline extends Error {
 }
 
 /**
- * Single-flight access to cluster snapshots. Every reader collecting asks for `current()`; the
+ * Single-flight access to snapshots (of a cluster, a Connect cluster, brokers' JMX). Every reader collecting asks for `current()`; the
  * first call starts a snapshot and the others arriving while it is taken share it, so every
  * series of a cycle comes from the same numbers and the cluster answers each request once.
  * The deadline has one owner, here: one AbortSignal per snapshot, down to the requests.
  */
-export class SnapshotSource {
-  private inFlight: Promise<ClusterSnapshot> | undefined;
-  private latest: ClusterSnapshot | undefined;
+export class SnapshotSource<S extends TimedSnapshot> {
+  private inFlight: Promise<S> | undefined;
+  private latest: S | undefined;
   private readonly now: () => number;
 
   constructor(
-    private readonly take: TakeSnapshot,
+    private readonly take: TakeSnapshot<S>,
     private readonly options: SnapshotSourceOptions,
   ) {
     this.now = options.now ?? Date.now;
   }
 
   /** The snapshot of the current cycle. Never rejects: a failure is an incomplete snapshot. */
-  current(): Promise<ClusterSnapshot> {
+  current(): Promise<S> {
     if (this.inFlight) return this.inFlight;
     const { latest } = this;
     if (latest && this.now() - latest.takenAt < this.options.shareForMs) {
@@ -64,7 +68,7 @@ export class SnapshotSource {
     return flight;
   }
 
-  private async takeWithDeadline(): Promise<ClusterSnapshot> {
+  private async takeWithDeadline(): Promise<S> {
     const { timeoutMs } = this.options;
     const controller = new AbortController();
     // Every request in flight listens to this one signal (hundreds on a large cluster), and

@@ -5,6 +5,7 @@ import {
   DataPointType,
   type DataPoint,
   type GaugeMetricData,
+  type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import type { ClusterSnapshot } from '../cluster-snapshot';
 import type { Emit, MetricFamily, MetricSpec } from './metric-family';
@@ -16,9 +17,16 @@ export interface SnapshotMetricsOptions {
   maxSeries: number;
 }
 
+/** What a renderer needs of any snapshot: when it was taken and how long it took. */
+export interface RenderableSnapshot {
+  /** Epoch ms at the start of the snapshot. */
+  readonly takenAt: number;
+  readonly durationSeconds: number;
+}
+
 /** The metrics of one snapshot, and how many series the limit left out. */
 export interface RenderedSnapshot {
-  metrics: GaugeMetricData[];
+  metrics: Array<GaugeMetricData | SumMetricData>;
   /** Series not exported because of `maxSeries`. */
   dropped: number;
 }
@@ -37,9 +45,12 @@ export interface RenderedSnapshot {
  * (the series limit needs the totals), so reading them later gives exactly what was counted:
  * the snapshot is frozen and families read nothing else.
  */
-export class SnapshotMetrics {
+export class SnapshotMetrics<S extends RenderableSnapshot = ClusterSnapshot> {
+  /** Where counters start: the renderer sees every total from its creation on. */
+  private readonly startTime: HrTime = millisToHrTime(Date.now());
+
   constructor(
-    private readonly families: readonly MetricFamily[],
+    private readonly families: readonly MetricFamily<string, S>[],
     private readonly options: SnapshotMetricsOptions,
   ) {}
 
@@ -48,26 +59,27 @@ export class SnapshotMetrics {
     return this.families.flatMap((family) => Object.values<MetricSpec>(family.metrics));
   }
 
-  render(snapshot: ClusterSnapshot): RenderedSnapshot {
+  render(snapshot: S): RenderedSnapshot {
     const time = millisToHrTime(snapshot.takenAt + snapshot.durationSeconds * 1000);
     const counts = this.count(snapshot);
     const limits = this.seriesLimits(counts);
     let dropped = 0;
     for (const [spec, count] of counts) dropped += count - (limits.get(spec) ?? 0);
-    const metrics: GaugeMetricData[] = [];
+    const metrics: Array<GaugeMetricData | SumMetricData> = [];
     for (const family of this.families) {
       const exported = Object.values<MetricSpec>(family.metrics).filter(
         (spec) => (limits.get(spec) ?? 0) > 0,
       );
       if (exported.length === 0) continue;
-      const points = new FamilyPoints(family, snapshot, time, limits, exported.length);
-      for (const spec of exported) metrics.push(lazyGauge(spec, () => points.of(spec)));
+      const times = { start: this.startTime, end: time };
+      const points = new FamilyPoints(family, snapshot, times, limits, exported.length);
+      for (const spec of exported) metrics.push(lazyMetric(spec, () => points.of(spec)));
     }
     return { metrics, dropped };
   }
 
   /** Points per exported metric: a pass over the snapshot that keeps no point. */
-  private count(snapshot: ClusterSnapshot): Map<MetricSpec, number> {
+  private count(snapshot: S): Map<MetricSpec, number> {
     const counts = new Map<MetricSpec, number>();
     for (const family of this.families) {
       const emit: Record<string, Emit> = {};
@@ -114,14 +126,14 @@ export class SnapshotMetrics {
  * The points of one family's exported metrics, made on the first read and dropped once each
  * metric has been read (a later read makes them again).
  */
-class FamilyPoints {
+class FamilyPoints<S> {
   private points: Map<MetricSpec, DataPoint<number>[]> | undefined;
   private unread = 0;
 
   constructor(
-    private readonly family: MetricFamily,
-    private readonly snapshot: ClusterSnapshot,
-    private readonly time: HrTime,
+    private readonly family: MetricFamily<string, S>,
+    private readonly snapshot: S,
+    private readonly times: { start: HrTime; end: HrTime },
     private readonly limits: ReadonlyMap<MetricSpec, number>,
     private readonly exported: number,
   ) {}
@@ -147,7 +159,9 @@ class FamilyPoints {
       }
       const points: DataPoint<number>[] = [];
       rendered.set(spec, points);
-      emit[key] = pointCollector(points, this.time, limit);
+      // A gauge's point is an instant; a counter's total accumulated since the renderer began.
+      const start = spec.kind === 'counter' ? this.times.start : this.times.end;
+      emit[key] = pointCollector(points, start, this.times.end, limit);
     }
     this.family.observe(this.snapshot, emit);
     return rendered;
@@ -155,18 +169,33 @@ class FamilyPoints {
 }
 
 /**
- * A gauge whose `dataPoints` are made when read: an own, enumerable getter, so that a reader
- * that copies the metric (`{ ...metric }`) copies its points too.
+ * A gauge (or a monotonic cumulative sum, for a counter) whose `dataPoints` are made when read:
+ * an own, enumerable getter, so that a reader that copies the metric (`{ ...metric }`) copies
+ * its points too.
  */
-function lazyGauge(spec: MetricSpec, points: () => DataPoint<number>[]): GaugeMetricData {
+function lazyMetric(
+  spec: MetricSpec,
+  points: () => DataPoint<number>[],
+): GaugeMetricData | SumMetricData {
+  const descriptor = {
+    name: spec.name,
+    description: spec.description,
+    unit: spec.unit,
+    valueType: ValueType.DOUBLE,
+  };
+  const common = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE };
+  if (spec.kind === 'counter') {
+    return {
+      ...common,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      get dataPoints() {
+        return points();
+      },
+    };
+  }
   return {
-    descriptor: {
-      name: spec.name,
-      description: spec.description,
-      unit: spec.unit,
-      valueType: ValueType.DOUBLE,
-    },
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    ...common,
     dataPointType: DataPointType.GAUGE,
     get dataPoints() {
       return points();
@@ -178,11 +207,16 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 function ignore(): void {}
 
-function pointCollector(points: DataPoint<number>[], time: HrTime, limit: number): Emit {
+function pointCollector(
+  points: DataPoint<number>[],
+  startTime: HrTime,
+  endTime: HrTime,
+  limit: number,
+): Emit {
   return (value, attributes = NO_ATTRIBUTES) => {
     // A non-finite value (an unknown offset turned NaN) is a gap, not a data point.
     if (Number.isFinite(value) && points.length < limit) {
-      points.push({ startTime: time, endTime: time, attributes, value });
+      points.push({ startTime, endTime, attributes, value });
     }
   };
 }
