@@ -149,6 +149,12 @@ export interface GroupSnapshot {
    * `LagTracker`); undefined when none of its partitions' lag was ever measured.
    */
   readonly status?: LagStatusName;
+  /**
+   * The Kafka Connect sink connector consuming as this group, when the collector was linked to
+   * a Connect collector that knows one (`connectorOfGroup`): its lag is then also the
+   * connector's lag.
+   */
+  readonly connector?: string;
 }
 
 export interface ClusterSnapshot {

@@ -16,6 +16,7 @@ import { nameFilter, type NameFilterSpec } from './name-filter';
 import { ClusterClient } from './protocol';
 import { parseBrokerAddress } from './protocol/broker-address';
 import { QuorumEpochClock } from './quorum-epoch-clock';
+import { withConnectors } from './snapshot-connectors';
 import { withEstimates } from './snapshot-estimates';
 import { SnapshotSource } from './snapshot-source';
 import { takeClusterSnapshot, type SnapshotScope } from './snapshot-taker';
@@ -97,6 +98,13 @@ export interface KafkaClusterCollectorOptions {
    * (`maxReplyBytes`), and with `keepProcessAlive: false` they are still unref'd.
    */
   socketFactory?: KafkaConfig['socketFactory'];
+  /**
+   * Names the Kafka Connect sink connector consuming as a group, if any: give it a
+   * `KafkaConnectCollector`'s `connectorOfGroup` and the lag of those groups is also exported
+   * per connector (`kafka.connect.sink.lag`, `kafka.connect.sink.time_lag`). Asked once per
+   * group and snapshot; an answer that throws counts as none.
+   */
+  connectorOfGroup?: (groupId: string) => string | undefined;
 }
 
 /**
@@ -232,10 +240,13 @@ export class KafkaClusterCollector implements MetricProducer {
       // The next snapshot reuses exactly what this one needed: times of offsets no group
       // waits at any more are forgotten.
       if (taken.timeLagReads) this.recordTimes = taken.timeLagReads.times;
-      snapshot = withEstimates(assembled, {
-        groups: this.lag.update(assembled),
-        quorumEpochSeenAt: this.quorumEpochs.observe(assembled.quorum, assembled.takenAt),
-      });
+      snapshot = withConnectors(
+        withEstimates(assembled, {
+          groups: this.lag.update(assembled),
+          quorumEpochSeenAt: this.quorumEpochs.observe(assembled.quorum, assembled.takenAt),
+        }),
+        this.options.connectorOfGroup,
+      );
     } catch (error) {
       // A bug of ours must cost one snapshot, never the reader's whole collection.
       diag.error('kafka-otel: cluster snapshot failed', error);
@@ -360,5 +371,11 @@ function validate(options: KafkaClusterCollectorOptions) {
   const window = options.lagStatusWindow;
   if (window !== undefined && (!Number.isInteger(window) || window < 2)) {
     throw new TypeError('KafkaClusterCollector: lagStatusWindow must be an integer >= 2');
+  }
+  const lookup = options.connectorOfGroup;
+  if (lookup !== undefined && typeof lookup !== 'function') {
+    throw new TypeError(
+      "KafkaClusterCollector: connectorOfGroup must be a function (a KafkaConnectCollector's connectorOfGroup)",
+    );
   }
 }

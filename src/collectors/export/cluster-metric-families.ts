@@ -4,6 +4,7 @@ import { consumerGroupMetrics } from './consumer-group-metrics';
 import type { MetricFamily } from './metric-family';
 import { quorumMetrics } from './quorum-metrics';
 import { replicationMetrics } from './replication-metrics';
+import { sinkConnectorMetrics } from './sink-connector-metrics';
 import { storageMetrics } from './storage-metrics';
 
 /**
@@ -17,4 +18,5 @@ export const CLUSTER_METRIC_FAMILIES: readonly MetricFamily[] = [
   replicationMetrics,
   quorumMetrics,
   consumerGroupMetrics,
+  sinkConnectorMetrics,
 ];

@@ -19,7 +19,10 @@ import {
 import { TelemetryHarness } from '../../support/telemetry-harness';
 import { ALL_FAMILIES, snapshotProducer } from './snapshot-producer';
 
-/** Two brokers, one topic of two healthy partitions, a quorum and a lagging group: all known. */
+/**
+ * Two brokers, one topic of two healthy partitions, a quorum, a lagging group and a sink
+ * connector's group: all known.
+ */
 const snapshot: ClusterSnapshot = {
   takenAt: 100_000,
   durationSeconds: 0.3,
@@ -73,6 +76,18 @@ const snapshot: ClusterSnapshot = {
         lag: 5,
         timeLagSeconds: 2,
       })),
+    },
+    {
+      groupId: 'connect-orders-to-s3',
+      state: 'Stable',
+      protocolType: 'consumer',
+      members: 1,
+      offsetsComplete: true,
+      status: 'OK',
+      connector: 'orders-to-s3',
+      partitions: [
+        { topic: 'orders', partition: 0, committedOffset: 25, lag: 0, timeLagSeconds: 0 },
+      ],
     },
   ],
   timeLag: { reads: 2, fromLog: 2, interpolated: 0 },
