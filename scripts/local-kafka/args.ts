@@ -1,5 +1,11 @@
 import { UsageError } from './errors';
-import { DEFAULT_KAFKA_VERSION, KAFKA_3_9_VERSION, resolveKafkaVersion } from './kafka-versions';
+import {
+  connectVersionFor,
+  DEFAULT_KAFKA_VERSION,
+  KAFKA_3_9_VERSION,
+  resolveKafkaVersion,
+  validateConnectVersion,
+} from './kafka-versions';
 import { DEFAULT_BASE_PORT, basePortProblem } from './ports';
 
 export const USAGE = `Usage: npm run kafka -- <command> [options]
@@ -16,6 +22,13 @@ Commands:
   stop                  Stop every node (SIGTERM, SIGKILL after 30 s)
   stop --node N         Stop node N only
   status                Show each node (up/down, pid, ports) and the same lines as start
+  connect start         Start a distributed Kafka Connect worker (FileStream connectors, JSON and
+                        String converters) against the cluster's PLAINTEXT listeners, wait until
+                        its REST API answers, then print KAFKA_CONNECT_URL=http://127.0.0.1:BASE+50
+                        and KAFKA_CONNECT_JOLOKIA_URL=http://127.0.0.1:BASE+51/jolokia/
+                        (files in .local/kafka/NAME/connect/)
+  connect stop          Stop the worker (SIGTERM, SIGKILL after 30 s)
+  connect status        Show whether the worker runs (pid, version) and the same lines as start
 
 Options:
   --cluster NAME        Cluster name (default: local); files in .local/kafka/NAME/
@@ -31,16 +44,23 @@ Options:
                         passwords are made once, in .local/kafka/NAME/security/; the passwords
                         are only in its client-settings.json (mode 0600), never printed.
                         Default: not secure, or what the existing cluster was created with
+  --jmx                 Attach a Jolokia agent (JMX over HTTP, loopback only) to every node, on
+                        BASE+60+N-1, and print KAFKA_JOLOKIA_URLS; kept for later starts of the
+                        cluster. Default: what the cluster was last started with (off at first)
+  --connect-version V   (connect start) Kafka Connect release of the worker; default: the
+                        cluster's Kafka version, or the newest Connect on Maven Central below it
+                        (${DEFAULT_KAFKA_VERSION} -> ${connectVersionFor(DEFAULT_KAFKA_VERSION)})
   --fresh               Stop the cluster and delete its data first
-  --timeout SECONDS     How long start waits for the nodes (default: 120)
+  --timeout SECONDS     How long start waits for the nodes or the worker (default: 120)
   -h, --help            Show this help
 
 Environment:
-  KAFKA_OTEL_CACHE_DIR  Jar cache root (default: <repo>/.cache); jars in <root>/kafka/<version>/libs
+  KAFKA_OTEL_CACHE_DIR  Jar cache root (default: <repo>/.cache); jars in <root>/kafka/<version>/libs,
+                        <root>/kafka-connect/<version>/libs and <root>/java-agents/
   JAVA_HOME             Java 17+ to run Kafka with (else \`java\` on PATH)
   KAFKA_OTEL_KAFKA_HEAP_MB  Heap of each node started, in MiB (default: 512, or 384 with 3 nodes)
 
-Needs Java 17+, and Maven (\`mvn\`) the first time a Kafka version is used.
+Needs Java 17+, and Maven (\`mvn\`) the first time a Kafka or Connect version (or --jmx) is used.
 Exit codes: 0 ok, 1 failure, 2 bad usage, 3 cluster unknown or (status) not fully up.
 `;
 
@@ -54,15 +74,29 @@ export type Command =
       basePort?: number;
       /** True with --secure; undefined leaves an existing cluster as it was created. */
       secure?: boolean;
+      /** True with --jmx; undefined leaves an existing cluster as it was last started. */
+      jmx?: boolean;
       fresh: boolean;
       timeoutMs?: number;
     }
   | { kind: 'start-node'; cluster?: string; node: number; timeoutMs?: number }
   | { kind: 'stop'; cluster?: string; node?: number }
-  | { kind: 'status'; cluster?: string };
+  | { kind: 'status'; cluster?: string }
+  | { kind: 'connect-start'; cluster?: string; connectVersion?: string; timeoutMs?: number }
+  | { kind: 'connect-stop'; cluster?: string }
+  | { kind: 'connect-status'; cluster?: string };
 
 type FlagName =
-  'cluster' | 'nodes' | 'kafka-version' | 'port' | 'secure' | 'fresh' | 'node' | 'timeout';
+  | 'cluster'
+  | 'nodes'
+  | 'kafka-version'
+  | 'port'
+  | 'secure'
+  | 'jmx'
+  | 'fresh'
+  | 'node'
+  | 'timeout'
+  | 'connect-version';
 
 const VALUE_FLAGS = new Set<FlagName>([
   'cluster',
@@ -71,24 +105,60 @@ const VALUE_FLAGS = new Set<FlagName>([
   'port',
   'node',
   'timeout',
+  'connect-version',
 ]);
-const BOOLEAN_FLAGS = new Set<FlagName>(['secure', 'fresh']);
+const BOOLEAN_FLAGS = new Set<FlagName>(['secure', 'jmx', 'fresh']);
+
+type CommandName =
+  'start' | 'stop' | 'status' | 'connect start' | 'connect stop' | 'connect status';
 
 /** Which flags each command accepts; anything else is a mistake worth reporting. */
-const ALLOWED: Record<'start' | 'stop' | 'status', ReadonlySet<FlagName>> = {
+const ALLOWED: Record<CommandName, ReadonlySet<FlagName>> = {
   start: new Set([
     'cluster',
     'nodes',
     'kafka-version',
     'port',
     'secure',
+    'jmx',
     'fresh',
     'node',
     'timeout',
   ]),
   stop: new Set(['cluster', 'node']),
   status: new Set(['cluster']),
+  'connect start': new Set(['cluster', 'connect-version', 'timeout']),
+  'connect stop': new Set(['cluster']),
+  'connect status': new Set(['cluster']),
 };
+
+/** `start`, `stop`, `status`, or `connect <action>`, and the tokens after it. */
+function splitCommand(argv: string[]): { command: CommandName; rest: string[] } {
+  const [first, second, ...others] = argv;
+  if (first === 'connect') {
+    if (second !== 'start' && second !== 'stop' && second !== 'status') {
+      throw new UsageError(
+        `Unknown connect command '${second ?? ''}' (expected connect start, connect stop or connect status).`,
+      );
+    }
+    return { command: `connect ${second}`, rest: others };
+  }
+  if (first !== 'start' && first !== 'stop' && first !== 'status') {
+    throw new UsageError(
+      `Unknown command '${first ?? ''}' (expected start, stop, status or connect).`,
+    );
+  }
+  return { command: first, rest: argv.slice(1) };
+}
+
+function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`--timeout must be a number of seconds from 0 to 3600, got '${text}'.`);
+  }
+  return Math.round(seconds * 1000);
+}
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -131,10 +201,7 @@ export function parseArgs(argv: string[]): Command {
   if (argv.length === 0 || argv.some((a) => a === '-h' || a === '--help' || a === 'help')) {
     return { kind: 'help' };
   }
-  const [command, ...rest] = argv;
-  if (command !== 'start' && command !== 'stop' && command !== 'status') {
-    throw new UsageError(`Unknown command '${command ?? ''}' (expected start, stop or status).`);
-  }
+  const { command, rest } = splitCommand(argv);
   const flags = parseFlags(rest);
   for (const name of flags.keys()) {
     if (!ALLOWED[command].has(name)) {
@@ -143,22 +210,23 @@ export function parseArgs(argv: string[]): Command {
   }
   const cluster = flags.get('cluster');
   const node = flags.has('node') ? integer('node', flags.get('node') ?? '', 1, 3) : undefined;
-  const timeoutText = flags.get('timeout');
-  let timeoutMs: number | undefined;
-  if (timeoutText !== undefined) {
-    const seconds = Number(timeoutText);
-    if (!/^\d+(\.\d+)?$/.test(timeoutText) || seconds <= 0 || seconds > 3600) {
-      throw new UsageError(
-        `--timeout must be a number of seconds from 0 to 3600, got '${timeoutText}'.`,
-      );
-    }
-    timeoutMs = Math.round(seconds * 1000);
-  }
+  const timeoutMs = parseTimeout(flags.get('timeout'));
 
+  if (command === 'connect start') {
+    const versionText = flags.get('connect-version');
+    return {
+      kind: 'connect-start',
+      cluster,
+      connectVersion: versionText === undefined ? undefined : validateConnectVersion(versionText),
+      timeoutMs,
+    };
+  }
+  if (command === 'connect stop') return { kind: 'connect-stop', cluster };
+  if (command === 'connect status') return { kind: 'connect-status', cluster };
   if (command === 'status') return { kind: 'status', cluster };
   if (command === 'stop') return { kind: 'stop', cluster, node };
   if (node !== undefined) {
-    const conflicting = (['nodes', 'kafka-version', 'port', 'secure', 'fresh'] as const).filter(
+    const conflicting = (['nodes', 'kafka-version', 'port', 'secure', 'jmx', 'fresh'] as const).filter(
       (f) => flags.has(f),
     );
     if (conflicting.length > 0) {
@@ -188,6 +256,7 @@ export function parseArgs(argv: string[]): Command {
     kafkaVersion: versionText === undefined ? undefined : resolveKafkaVersion(versionText),
     basePort,
     secure: flags.has('secure') ? true : undefined,
+    jmx: flags.has('jmx') ? true : undefined,
     fresh: flags.has('fresh'),
     timeoutMs,
   };

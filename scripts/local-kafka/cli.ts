@@ -38,6 +38,11 @@ function printSecurity(security: SecuredClusterSettings | undefined): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Where the JMX collectors read each node's MBeans, on a cluster started with --jmx. */
+function printJolokia(urls: string[] | undefined): void {
+  if (urls) process.stdout.write(`KAFKA_JOLOKIA_URLS=${urls.join(',')}\n`);
+}
+
 function printStarted(result: StartResult): void {
   const seconds = (result.elapsedMs / 1000).toFixed(1);
   log(
@@ -48,6 +53,7 @@ function printStarted(result: StartResult): void {
   );
   process.stdout.write(`KAFKA_BROKERS=${result.brokers.join(',')}\n`);
   printSecurity(result.security);
+  printJolokia(result.jolokiaUrls);
 }
 
 async function run(command: Command, signal: AbortSignal): Promise<number> {
@@ -81,17 +87,19 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
         return 3;
       }
       const lines = [
-        `Cluster '${status.cluster}': Kafka ${status.kafkaVersion}${status.secure ? ', secure' : ''}, cluster id ${status.clusterId}, ${status.nodes.length} node(s), files in ${status.dir}`,
+        `Cluster '${status.cluster}': Kafka ${status.kafkaVersion}${status.secure ? ', secure' : ''}${status.jmx ? ', jmx' : ''}, cluster id ${status.clusterId}, ${status.nodes.length} node(s), files in ${status.dir}`,
         ...status.nodes.map(
           (n) =>
             `  node ${n.nodeId}  ${n.up ? 'up  ' : 'down'}  pid ${String(n.pid ?? '-').padEnd(7)}  broker ${n.address}  controller 127.0.0.1:${n.controllerPort}` +
-            (n.saslSslAddress ? `  sasl_ssl ${n.saslSslAddress}  mtls ${n.mtlsAddress ?? ''}` : ''),
+            (n.saslSslAddress ? `  sasl_ssl ${n.saslSslAddress}  mtls ${n.mtlsAddress ?? ''}` : '') +
+            (n.jolokiaUrl ? `  jolokia ${n.jolokiaUrl}` : ''),
         ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       if (status.brokers.length > 0) {
         process.stdout.write(`KAFKA_BROKERS=${status.brokers.join(',')}\n`);
         printSecurity(status.security);
+        printJolokia(status.jolokiaUrls);
       }
       if (status.secure && !status.security) {
         log(

@@ -16,7 +16,8 @@ import { wipeCluster } from './cluster-stop';
 import { LocalKafkaError, UsageError } from './errors';
 import { withFileLock } from './file-lock';
 import { resolveKafkaVersion } from './kafka-versions';
-import { launchNodes } from './node-launch';
+import { waitForJolokia } from './jolokia-agent';
+import { launchNodes, nodeJolokiaUrls } from './node-launch';
 import { clusterDir, clusterLockPath } from './paths';
 import { basePortProblem, DEFAULT_BASE_PORT } from './ports';
 import { waitForBrokers } from './readiness';
@@ -35,6 +36,11 @@ export interface StartClusterOptions extends CommonOptions {
    * PLAINTEXT (default false, or what the existing cluster was created with).
    */
   secure?: boolean;
+  /**
+   * Attach a Jolokia agent to every node, on BASE+60+N-1 (default false, or what the cluster was
+   * last started with; kept in its state so node restarts keep it).
+   */
+  jmx?: boolean;
   /** Stop the cluster if running and delete its data before starting. */
   fresh?: boolean;
   /** How long to wait for the nodes to answer after they are launched (default 120 s). */
@@ -62,6 +68,8 @@ export interface StartResult {
   elapsedMs: number;
   /** How clients reach a secure cluster's SASL_SSL and mTLS listeners (with the passwords). */
   security?: SecuredClusterSettings;
+  /** Jolokia base URL of every running node (node order), on a cluster started with --jmx. */
+  jolokiaUrls?: string[];
 }
 
 function result(
@@ -71,6 +79,7 @@ function result(
   startedAt: number,
   security: SecuredClusterSettings | undefined,
 ): StartResult {
+  const jolokiaUrls = nodeJolokiaUrls(state, running);
   return {
     cluster: state.cluster,
     kafkaVersion: state.kafkaVersion,
@@ -81,6 +90,7 @@ function result(
     dir: clusterDir(state.cluster),
     elapsedMs: Date.now() - startedAt,
     ...(security ? { security } : {}),
+    ...(jolokiaUrls ? { jolokiaUrls } : {}),
   };
 }
 
@@ -99,6 +109,10 @@ async function confirmRunning(
     timeoutMs / 1000,
     signal,
   );
+  const jolokiaUrls = nodeJolokiaUrls(state, running);
+  if (jolokiaUrls) {
+    await waitForJolokia(jolokiaUrls, Date.now() + timeoutMs, timeoutMs / 1000, { signal });
+  }
   const security = state.secure ? requireClusterSecurity(state) : undefined;
   return result(state, running, [], startedAt, security);
 }
@@ -174,6 +188,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<S
         nodeCount: options.nodes ?? 1,
         basePort: options.basePort ?? DEFAULT_BASE_PORT,
         secure: options.secure ?? false,
+        jmx: options.jmx ?? false,
         createdAt: new Date().toISOString(),
       };
       const nodeIds = Array.from({ length: state.nodeCount }, (_, i) => i + 1);
@@ -189,6 +204,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<S
         );
       }
       state = { ...state, basePort: options.basePort };
+    }
+    if (options.jmx !== undefined && options.jmx !== state.jmx) {
+      // An agent can only be attached (or left off) when a JVM starts.
+      if (down.length < state.nodeCount) {
+        throw new LocalKafkaError(
+          `Cluster '${cluster}' is running ${state.jmx ? 'with' : 'without'} Jolokia agents; stop it first to ${options.jmx ? 'add them with --jmx' : 'start it without them'}.`,
+        );
+      }
+      state = { ...state, jmx: options.jmx };
     }
     if (down.length === 0) {
       return confirmRunning(state, common.timeoutMs, startedAt, common.signal);

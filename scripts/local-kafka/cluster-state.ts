@@ -43,6 +43,11 @@ export interface ClusterState {
   basePort: number;
   /** SASL_SSL and mTLS listeners besides PLAINTEXT (absent in files written before it existed). */
   secure: boolean;
+  /**
+   * A Jolokia agent on every node (--jmx), kept here so that restarts (`start --node N`, a plain
+   * `start` of a stopped cluster) attach it again (absent in files written before it existed).
+   */
+  jmx: boolean;
   createdAt: string;
 }
 
@@ -60,8 +65,11 @@ export function readState(cluster: string): ClusterState | undefined {
     return undefined;
   }
   try {
-    const state = JSON.parse(text) as Omit<ClusterState, 'secure'> & { secure?: boolean };
-    return { ...state, secure: state.secure ?? false };
+    const state = JSON.parse(text) as Omit<ClusterState, 'secure' | 'jmx'> & {
+      secure?: boolean;
+      jmx?: boolean;
+    };
+    return { ...state, secure: state.secure ?? false, jmx: state.jmx ?? false };
   } catch {
     throw new LocalKafkaError(
       `${statePath(cluster)} is not valid JSON; recreate the cluster with --fresh.`,
@@ -135,7 +143,8 @@ export function localClusterOwningPort(port: number): string | undefined {
     const state = readState(cluster);
     if (!state) continue;
     const owner = allNodes(state).find(
-      (n) => n.pid !== undefined && boundPorts(n, state.secure).some(([, p]) => p === port),
+      (n) =>
+        n.pid !== undefined && boundPorts(n, state.secure, state.jmx).some(([, p]) => p === port),
     );
     if (owner) {
       return `node ${owner.nodeId} of the local Kafka cluster '${cluster}' (pid ${owner.pid}); stop it with \`npm run kafka -- stop --cluster ${cluster}\``;

@@ -6,6 +6,7 @@ import {
   type CommonOptions,
 } from './cluster-state';
 import { readClusterSecurity, type SecuredClusterSettings } from './cluster-security';
+import { jolokiaUrl } from './jolokia-agent';
 import { clusterDir } from './paths';
 import { HOST } from './ports';
 
@@ -21,6 +22,8 @@ export interface NodeStatus {
   saslSslAddress?: string;
   mtlsAddress?: string;
   logPath: string;
+  /** Jolokia base URL of the node, on a cluster started with --jmx. */
+  jolokiaUrl?: string;
 }
 
 export interface ClusterStatus {
@@ -39,13 +42,18 @@ export interface ClusterStatus {
    * on a plain cluster, or when a secure cluster's client-settings.json is missing or unreadable.
    */
   security?: SecuredClusterSettings;
+  /** Started with --jmx: a Jolokia agent on every node. */
+  jmx: boolean;
+  /** Jolokia base URLs of the nodes that are up (like `brokers`), on a --jmx cluster. */
+  jolokiaUrls?: string[];
 }
 
 /** The state of a cluster and each node, or undefined when no such cluster was created. */
 export function clusterStatus(options: CommonOptions = {}): ClusterStatus | undefined {
   const state = readState(validateClusterName(options.cluster ?? DEFAULT_CLUSTER));
   if (!state) return undefined;
-  const nodes = allNodes(state).map((n) => ({
+  const infos = allNodes(state);
+  const nodes = infos.map((n) => ({
     nodeId: n.nodeId,
     up: n.pid !== undefined,
     pid: n.pid,
@@ -56,7 +64,9 @@ export function clusterStatus(options: CommonOptions = {}): ClusterStatus | unde
       ? { saslSslAddress: `${HOST}:${n.saslSslPort}`, mtlsAddress: `${HOST}:${n.mtlsPort}` }
       : {}),
     logPath: n.logPath,
+    ...(state.jmx ? { jolokiaUrl: jolokiaUrl(n.jolokiaPort) } : {}),
   }));
+
   const security = state.secure ? readClusterSecurity(state) : undefined;
   return {
     cluster: state.cluster,
@@ -68,5 +78,13 @@ export function clusterStatus(options: CommonOptions = {}): ClusterStatus | unde
     brokers: nodes.filter((n) => n.up).map((n) => n.address),
     secure: state.secure,
     ...(security ? { security } : {}),
+    jmx: state.jmx,
+    ...(state.jmx
+      ? {
+          jolokiaUrls: infos
+            .filter((n) => n.pid !== undefined)
+            .map((n) => jolokiaUrl(n.jolokiaPort)),
+        }
+      : {}),
   };
 }

@@ -20,6 +20,8 @@ export interface JvmOptionsInput {
   logging: LoggingSetup;
   logConfigPath: string;
   heapMb: number;
+  /** `-javaagent:...` flags (Jolokia), placed before the classpath like any JVM option. */
+  javaAgents?: string[];
 }
 
 /**
@@ -35,6 +37,7 @@ export function kafkaJvmArgs(input: JvmOptionsInput): string[] {
     '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
     `-D${input.logging.configProperty}=file:${input.logConfigPath}`,
+    ...(input.javaAgents ?? []),
     '-cp',
     path.join(input.libsDir, '*'),
   ];

@@ -31,6 +31,33 @@ export function resolveKafkaVersion(input: string | undefined): string {
   );
 }
 
+/**
+ * The Kafka Connect release a cluster's worker runs: the cluster's own version when connect-file
+ * of that version is on Maven Central, else the newest published release below it. connect-file
+ * 4.4.0 was never published (maven-metadata.xml of org/apache/kafka/connect-file ends at 4.3.1),
+ * while connect-runtime 4.3.1 talks to 4.4.0 brokers like any client one minor version behind.
+ */
+const CONNECT_VERSION_FOR_KAFKA: Record<string, string> = {
+  '4.4.0': '4.3.1',
+  '3.9.2': '3.9.2',
+};
+
+export function connectVersionFor(kafkaVersion: string): string {
+  return CONNECT_VERSION_FOR_KAFKA[kafkaVersion] ?? kafkaVersion;
+}
+
+/**
+ * Checks `--connect-version`: any 3.x or 4.x release (connect-runtime, connect-file and
+ * connect-json of that version must be on Maven Central; Maven says so when they are not).
+ */
+export function validateConnectVersion(input: string): string {
+  if (/^[34]\.\d+\.\d+$/.test(input)) return input;
+  throw new UsageError(
+    `Unsupported --connect-version '${input}': use a 3.x or 4.x release such as ` +
+      `${connectVersionFor(DEFAULT_KAFKA_VERSION)}.`,
+  );
+}
+
 /** Coordinates of one Maven artifact. */
 export interface MavenArtifact {
   groupId: string;

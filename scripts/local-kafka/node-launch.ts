@@ -18,6 +18,7 @@ import {
   type SecuredClusterSettings,
 } from './cluster-security';
 import { requireJava } from './java-check';
+import { ensureJolokiaAgent, jolokiaAgentArg, jolokiaUrl, waitForJolokia } from './jolokia-agent';
 import { heapMegabytes, kafkaJvmArgs } from './jvm-options';
 import { fileSize } from './log-file';
 import { ensureKafkaLibs, type KafkaLibs } from './maven-resolve';
@@ -74,6 +75,11 @@ export interface LaunchOutcome {
   running: NodeInfo[];
   /** A secure cluster's client settings (users, certificates, secured addresses). */
   security: SecuredClusterSettings | undefined;
+}
+
+/** Jolokia URLs of the given nodes, when the cluster runs with --jmx. */
+export function nodeJolokiaUrls(state: ClusterState, nodes: NodeInfo[]): string[] | undefined {
+  return state.jmx ? nodes.map((n) => jolokiaUrl(n.jolokiaPort)) : undefined;
 }
 
 async function formatNew(
@@ -143,8 +149,13 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
   // The usual reasons a start fails are checked first, before anything is written.
   const java = await requireJava(env);
   const libs = await ensureKafkaLibs(state.kafkaVersion, log, env);
+  const agentJar = state.jmx ? await ensureJolokiaAgent(log, env) : undefined;
   const nodes = input.nodeIds.map((id) => nodeInfo(state, id));
-  await assertPortsFree(nodes, { secure: state.secure, ownerOf: localClusterOwningPort });
+  await assertPortsFree(nodes, {
+    secure: state.secure,
+    jmx: state.jmx,
+    ownerOf: localClusterOwningPort,
+  });
 
   const security = await prepareNodes(input, nodes, java.path, libs);
   // Saved after formatting: a state file means "this data is usable"; it also records a new port.
@@ -160,8 +171,9 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
       const secured = state.secure
         ? `, SASL_SSL ${HOST}:${node.saslSslPort}, mTLS ${HOST}:${node.mtlsPort}`
         : '';
+      const jolokia = agentJar ? `, Jolokia ${HOST}:${node.jolokiaPort}` : '';
       log(
-        `Starting node ${node.nodeId}: broker ${node.address}${secured}, controller ${HOST}:${node.controllerPort}, log ${path.relative(process.cwd(), node.logPath)}`,
+        `Starting node ${node.nodeId}: broker ${node.address}${secured}${jolokia}, controller ${HOST}:${node.controllerPort}, log ${path.relative(process.cwd(), node.logPath)}`,
       );
       const logOffset = fileSize(node.logPath);
       const pid = spawnDetachedJvm({
@@ -171,6 +183,7 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
           logging: libs.logging,
           logConfigPath: node.logConfigPath,
           heapMb: heapMegabytes(state.nodeCount, env),
+          javaAgents: agentJar ? [jolokiaAgentArg(agentJar, node.jolokiaPort)] : [],
         }),
         mainClass: 'kafka.Kafka',
         args: [node.propertiesPath],
@@ -191,6 +204,9 @@ export async function launchNodes(input: LaunchInput): Promise<LaunchOutcome> {
       timeoutSeconds,
       signal,
     );
+    const jolokiaUrls = nodeJolokiaUrls(state, running);
+    // The JMX collectors read the agents: a --jmx cluster is only up when they answer too.
+    if (jolokiaUrls) await waitForJolokia(jolokiaUrls, deadline, timeoutSeconds, { signal });
     return { running, security };
   } catch (error) {
     // Let the other nodes' waits end, then kill what this call started (no grace: it failed).

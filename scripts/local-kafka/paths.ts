@@ -21,6 +21,23 @@ export function kafkaVersionCacheDir(
   return path.join(cacheRoot(env), 'kafka', version);
 }
 
+/** Folder holding one Kafka Connect version's pom, resolved jars and completion marker. */
+export function connectVersionCacheDir(
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return path.join(cacheRoot(env), 'kafka-connect', version);
+}
+
+/** Folder holding one Java agent jar (e.g. Jolokia) and its completion marker. */
+export function javaAgentCacheDir(
+  artifactId: string,
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return path.join(cacheRoot(env), 'java-agents', artifactId, version);
+}
+
 /** Parent of every local cluster's folder (git-ignored through `.local/`). */
 export const CLUSTERS_ROOT = path.join(REPO_ROOT, '.local', 'kafka');
 
@@ -61,5 +78,25 @@ export function nodePaths(cluster: string, nodeId: number, logConfigFileName: st
     dataDir: path.join(dir, 'data'),
     logPath: path.join(dir, 'kafka.log'),
     pidPath: path.join(dir, 'kafka.pid'),
+  };
+}
+
+/** The files of a cluster's Connect worker, in `.local/kafka/<cluster>/connect/`. */
+export interface ConnectPaths {
+  dir: string;
+  propertiesPath: string;
+  logConfigPath: string;
+  logPath: string;
+  pidPath: string;
+}
+
+export function connectPaths(cluster: string, logConfigFileName: string): ConnectPaths {
+  const dir = path.join(clusterDir(cluster), 'connect');
+  return {
+    dir,
+    propertiesPath: path.join(dir, 'connect-distributed.properties'),
+    logConfigPath: path.join(dir, logConfigFileName),
+    logPath: path.join(dir, 'connect.log'),
+    pidPath: path.join(dir, 'connect.pid'),
   };
 }

@@ -8,6 +8,14 @@ export const DEFAULT_BASE_PORT = 19092;
 export const SASL_SSL_PORT_OFFSET = 10;
 /** A secure cluster's mTLS (SSL, client certificate required) listeners (19092 / 19112). */
 export const MTLS_PORT_OFFSET = 20;
+/**
+ * With --jmx, node N's Jolokia agent answers on BASE + 60 + N - 1 (19092 / 19152): above the
+ * Connect worker's ports (BASE+50, BASE+51), below the controllers.
+ */
+export const JOLOKIA_PORT_OFFSET = 60;
+/** The cluster's Connect worker: REST API on BASE + 50, its Jolokia agent on BASE + 51. */
+export const CONNECT_REST_PORT_OFFSET = 50;
+export const CONNECT_JOLOKIA_PORT_OFFSET = 51;
 /** Controllers sit this far above the brokers so both ranges stay readable (19092 / 19192). */
 export const CONTROLLER_PORT_OFFSET = 100;
 export const MAX_NODES = 3;
@@ -20,6 +28,8 @@ export interface NodePorts {
   saslSslPort: number;
   /** SSL listener requiring a client certificate; bound only by secure clusters. */
   mtlsPort: number;
+  /** Jolokia agent (HTTP); bound only by clusters started with --jmx. */
+  jolokiaPort: number;
 }
 
 /**
@@ -33,6 +43,7 @@ export function nodePorts(basePort: number, nodeId: number): NodePorts {
     controllerPort: basePort + CONTROLLER_PORT_OFFSET + nodeId - 1,
     saslSslPort: basePort + SASL_SSL_PORT_OFFSET + nodeId - 1,
     mtlsPort: basePort + MTLS_PORT_OFFSET + nodeId - 1,
+    jolokiaPort: basePort + JOLOKIA_PORT_OFFSET + nodeId - 1,
   };
 }
 
@@ -45,20 +56,27 @@ export function brokerAddress(basePort: number, nodeId: number): string {
 }
 
 /** What a port is for, in messages about it. */
-export type ListenerRole = 'broker' | 'controller' | 'SASL_SSL' | 'mTLS';
+export type ListenerRole = 'broker' | 'controller' | 'SASL_SSL' | 'mTLS' | 'Jolokia';
 
-/** The ports one node binds, with their roles: the secured listeners only on a secure cluster. */
-export function boundPorts(node: NodePorts, secure: boolean): Array<[ListenerRole, number]> {
-  return [
-    ['broker', node.brokerPort],
-    ...(secure
-      ? ([
-          ['SASL_SSL', node.saslSslPort],
-          ['mTLS', node.mtlsPort],
-        ] as Array<[ListenerRole, number]>)
-      : []),
-    ['controller', node.controllerPort],
-  ];
+/** Which optional listeners a cluster's nodes bind besides broker and controller. */
+export interface ListenerOptions {
+  /** SASL_SSL and mTLS listeners (a --secure cluster). */
+  secure?: boolean;
+  /** A Jolokia agent per node (a --jmx cluster). */
+  jmx?: boolean;
+}
+
+/** The ports one node binds, with their roles: the optional ones only when the cluster has them. */
+export function boundPorts(
+  node: NodePorts,
+  secure: boolean,
+  jmx = false,
+): Array<[ListenerRole, number]> {
+  const ports: Array<[ListenerRole, number]> = [['broker', node.brokerPort]];
+  if (secure) ports.push(['SASL_SSL', node.saslSslPort], ['mTLS', node.mtlsPort]);
+  if (jmx) ports.push(['Jolokia', node.jolokiaPort]);
+  ports.push(['controller', node.controllerPort]);
+  return ports;
 }
 
 /**
@@ -91,9 +109,7 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-export interface PortCheckOptions {
-  /** Also check the SASL_SSL and mTLS ports. */
-  secure?: boolean;
+export interface PortCheckOptions extends ListenerOptions {
   /** May name another local cluster that owns a port, for a more precise hint. */
   ownerOf?: (port: number) => string | undefined;
 }
@@ -108,12 +124,14 @@ export async function assertPortsFree(
 ): Promise<void> {
   const secure = options.secure ?? false;
   for (const node of nodes) {
-    for (const [role, port] of boundPorts(node, secure)) {
+    for (const [role, port] of boundPorts(node, secure, options.jmx)) {
       if (await isPortFree(port)) continue;
       const owner = options.ownerOf?.(port);
-      const layout = secure
-        ? 'node N uses BASE+N-1, BASE+10+N-1 (SASL_SSL), BASE+20+N-1 (mTLS) and BASE+100+N-1'
-        : 'node N uses BASE+N-1 and BASE+100+N-1';
+      const layout =
+        'node N uses BASE+N-1' +
+        (secure ? ', BASE+10+N-1 (SASL_SSL), BASE+20+N-1 (mTLS)' : '') +
+        (options.jmx ? ', BASE+60+N-1 (Jolokia)' : '') +
+        ' and BASE+100+N-1';
       throw new LocalKafkaError(
         [
           `Port ${port} (node ${node.nodeId}, ${role} listener) is already in use on ${HOST}.`,

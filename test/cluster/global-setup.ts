@@ -17,6 +17,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     basePort: BASE_PORT,
     // Failover tests stop and start nodes: always begin from clean data and all nodes up.
     fresh: true,
+    // The broker JMX tests read every node's MBeans through its Jolokia agent (BASE+60+N-1).
+    jmx: true,
     kafkaVersion: process.env.KAFKA_OTEL_KAFKA_VERSION?.trim() || undefined,
     log: (line) => console.log(`[local-kafka] ${line}`),
   });
@@ -25,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide('kafkaBrokers', result.brokers);
   project.provide('localKafkaCluster', CLUSTER);
+  project.provide('jolokiaUrls', result.jolokiaUrls ?? []);
   return async () => {
     await stopCluster({ cluster: CLUSTER });
   };

@@ -18,6 +18,11 @@ declare module 'vitest' {
      * files), or null when the cluster is not a --secure scripts/local-kafka cluster.
      */
     kafkaSecurity: SecuredClusterSettings | null;
+    /**
+     * Jolokia base URL (`http://127.0.0.1:<port>/jolokia/`) of every broker, in node order, when
+     * the cluster runs with --jmx (the `cluster` project's `test3`); empty otherwise.
+     */
+    jolokiaUrls: string[];
   }
 }
 

@@ -89,9 +89,9 @@ describe('sink-connector lag', () => {
   it('is not exported without a lookup, nor for groups it names none for, nor when it throws', async () => {
     const none = { 'kafka.connect.sink.lag': [], 'kafka.connect.sink.time_lag': [] };
     expect(await sinkPoints(undefined)).toEqual(none);
-    harness?.shutdown();
+    await harness?.shutdown();
     expect(await sinkPoints(() => undefined)).toEqual(none);
-    harness?.shutdown();
+    await harness?.shutdown();
     expect(
       await sinkPoints(() => {
         throw new Error('lookup bug');

@@ -10,6 +10,7 @@ function state(secure: boolean): ClusterState {
     nodeCount: 1,
     basePort: 31092,
     secure,
+    jmx: false,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
 }

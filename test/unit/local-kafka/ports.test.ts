@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertPortsFree,
+  CONNECT_JOLOKIA_PORT_OFFSET,
+  CONNECT_REST_PORT_OFFSET,
   basePortProblem,
   boundPorts,
   brokerAddress,
@@ -11,18 +13,19 @@ import {
 import { occupyPort } from '../../support/ports';
 
 describe('port layout', () => {
-  it('puts brokers at BASE+N-1, SASL_SSL at +10, mTLS at +20 and controllers at +100', () => {
+  it('puts brokers at BASE+N-1, SASL_SSL at +10, mTLS at +20, Jolokia at +60 and controllers at +100', () => {
     expect(nodePorts(19092, 1)).toEqual({
       nodeId: 1,
       brokerPort: 19092,
       controllerPort: 19192,
       saslSslPort: 19102,
       mtlsPort: 19112,
+      jolokiaPort: 19152,
     });
     expect(clusterPorts(39092, 3)).toEqual([
-      { nodeId: 1, brokerPort: 39092, controllerPort: 39192, saslSslPort: 39102, mtlsPort: 39112 },
-      { nodeId: 2, brokerPort: 39093, controllerPort: 39193, saslSslPort: 39103, mtlsPort: 39113 },
-      { nodeId: 3, brokerPort: 39094, controllerPort: 39194, saslSslPort: 39104, mtlsPort: 39114 },
+      { nodeId: 1, brokerPort: 39092, controllerPort: 39192, saslSslPort: 39102, mtlsPort: 39112, jolokiaPort: 39152 },
+      { nodeId: 2, brokerPort: 39093, controllerPort: 39193, saslSslPort: 39103, mtlsPort: 39113, jolokiaPort: 39153 },
+      { nodeId: 3, brokerPort: 39094, controllerPort: 39194, saslSslPort: 39104, mtlsPort: 39114, jolokiaPort: 39154 },
     ]);
     expect(brokerAddress(29092, 1)).toBe('127.0.0.1:29092');
     expect(brokerAddress(19092, 3)).toBe('127.0.0.1:19094');
@@ -50,6 +53,22 @@ describe('port layout', () => {
       ['controller', 29193],
     ]);
     const everyPort = clusterPorts(29092, 3).flatMap((n) => boundPorts(n, true).map(([, p]) => p));
+    expect(new Set(everyPort).size).toBe(everyPort.length);
+  });
+
+  it('binds the Jolokia port only with --jmx, clear of every other port and of Connect', () => {
+    const node = nodePorts(29092, 3);
+    expect(boundPorts(node, false, true)).toEqual([
+      ['broker', 29094],
+      ['Jolokia', 29154],
+      ['controller', 29194],
+    ]);
+    const everyPort = [
+      ...clusterPorts(29092, 3).flatMap((n) => boundPorts(n, true, true).map(([, p]) => p)),
+      29092 + CONNECT_REST_PORT_OFFSET,
+      29092 + CONNECT_JOLOKIA_PORT_OFFSET,
+    ];
+    expect(everyPort).toHaveLength(3 * 5 + 2);
     expect(new Set(everyPort).size).toBe(everyPort.length);
   });
 });
