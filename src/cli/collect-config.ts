@@ -19,10 +19,12 @@ import {
   PROMETHEUS_PORT,
   TOPICS,
 } from '../config/collector-settings';
+import type { BrokerJmxEndpoints, ConnectEndpoints } from '../config/connect-jmx-options';
 import type { Environment } from '../config/env-reader';
 import { signalUrl, type OtlpProtocol } from '../config/otlp-endpoint';
 import type { Setting } from '../config/setting';
 import { CollectArgs, convert } from './collect-args';
+import { readCollectConnectJmx } from './collect-connect-jmx';
 import { readCollectSecurity } from './collect-security';
 import { UsageError } from './usage-error';
 
@@ -34,6 +36,10 @@ export type CollectOutput =
 /** A validated `kafka-otel collect` configuration. */
 export interface CollectConfig {
   collector: KafkaClusterCollectorOptions;
+  /** The Kafka Connect cluster to collect too (`--connect-url`), with the snapshot timing. */
+  connect?: ConnectEndpoints & SnapshotTiming;
+  /** The brokers' Jolokia agents to collect too (`--broker-jmx-urls`), with the snapshot timing. */
+  brokerJmx?: BrokerJmxEndpoints & SnapshotTiming;
   output: CollectOutput;
   intervalMs: number;
 }
@@ -58,6 +64,8 @@ export function parseCollectConfig(
   };
   const intervalMs = read(INTERVAL)!;
   const output = readOutput(args);
+  const timing = snapshotTiming(output, intervalMs, read(MIN_SNAPSHOT_INTERVAL));
+  const { connect, brokerJmx } = readCollectConnectJmx(args);
   return {
     collector: {
       brokers: convert(brokersGiven, BROKERS.parse),
@@ -67,14 +75,23 @@ export function parseCollectConfig(
       groups: read(GROUPS),
       includeInternalTopics: args.switch(INCLUDE_INTERNAL_TOPICS)?.value ?? false,
       perPartitionMetrics: args.switch(PARTITION_METRICS)?.value ?? true,
-      ...snapshotTiming(output, intervalMs, read(MIN_SNAPSHOT_INTERVAL)),
+      ...timing,
       maxSeries: read(MAX_SERIES),
       timeLagReadLimit: read(TIME_LAG_READS),
       lagStatusWindow: read(LAG_STATUS_WINDOW),
     },
+    // Every source of the exporter shares the cluster's timing: one snapshot each per cycle.
+    ...(connect ? { connect: { ...connect, ...timing } } : {}),
+    ...(brokerJmx ? { brokerJmx: { ...brokerJmx, ...timing } } : {}),
     output,
     intervalMs,
   };
+}
+
+/** When a source's snapshots end and for how long one is shared between readers. */
+interface SnapshotTiming {
+  snapshotTimeoutMs: number;
+  minSnapshotIntervalMs: number;
 }
 
 /**
@@ -128,7 +145,11 @@ function otlpUrl(url: URL, protocol: OtlpProtocol): string {
  * Prometheus scraping every few seconds (or several of them) costs the cluster one round per
  * interval. `--min-snapshot-interval` replaces the derived sharing window (0: never share).
  */
-function snapshotTiming(output: CollectOutput, intervalMs: number, minSnapshotIntervalMs?: number) {
+function snapshotTiming(
+  output: CollectOutput,
+  intervalMs: number,
+  minSnapshotIntervalMs?: number,
+): SnapshotTiming {
   const snapshotTimeoutMs = Math.min(DEFAULT_SNAPSHOT_TIMEOUT_MS, Math.floor(intervalMs * 0.8));
   const timing =
     output.kind === 'otlp'

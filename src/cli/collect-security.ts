@@ -68,7 +68,7 @@ export function readCollectSecurity(args: CollectArgs): Pick<KafkaConfig, 'ssl' 
  * The variable holding a secret: the one `--*-env` (or its variable) names, else the first of
  * the secret's own variables that is set, else its canonical one (named in messages).
  */
-function secretVariable(args: CollectArgs, secret: Setting, nameSetting: Setting): string {
+export function secretVariable(args: CollectArgs, secret: Setting, nameSetting: Setting): string {
   return (
     args.text(nameSetting)?.value ??
     settingVariables(secret).find((name) => args.variable(name) !== undefined) ??

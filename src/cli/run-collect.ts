@@ -5,7 +5,7 @@ import {
   PeriodicExportingMetricReader,
   type IMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
+import { KafkaCollectors } from '../collectors/kafka-collectors';
 import type { Environment } from '../config/env-reader';
 import { createOtlpMetricExporter } from '../sdk/otlp-exporters';
 import { servePrometheus, type PrometheusEndpoint } from '../sdk/prometheus-endpoint';
@@ -27,7 +27,8 @@ const PREFIX = `${PACKAGE_NAME} collect`;
 
 /**
  * Runs the exporter until `io.signal` aborts: a MeterProvider with one reader (the Prometheus
- * endpoint or a periodic OTLP push) and a KafkaClusterCollector on it. Resolves with the exit
+ * endpoint or a periodic OTLP push) and the collectors on it: the cluster's, and Kafka Connect's
+ * and the brokers' JMX when asked for. Resolves with the exit
  * code: 0 after a clean stop (with a last OTLP push), 1 when the endpoint cannot listen.
  */
 export async function runCollect(config: CollectConfig, io: CollectIo): Promise<number> {
@@ -39,9 +40,11 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
   // The reader exports the collector's metrics: it takes the collector as a metric producer.
   // Its lines go through the CLI's logger (prefixed `kafka-otel collect: warn:`), without the
   // `kafka-otel:` the collector puts on lines of its own to the diag logger.
-  const collector = new KafkaClusterCollector({
-    ...config.collector,
-    warn: (message) => diag.warn(message),
+  const warn = (message: string) => diag.warn(message);
+  const collector = new KafkaCollectors({
+    cluster: { ...config.collector, warn },
+    ...(config.connect ? { connect: { ...config.connect, warn } } : {}),
+    ...(config.brokerJmx ? { brokerJmx: { ...config.brokerJmx, warn } } : {}),
   });
   const { reader, endpoint } = createReader(config, collector);
   const meterProvider = new MeterProvider({
@@ -82,7 +85,7 @@ export async function runCollect(config: CollectConfig, io: CollectIo): Promise<
 
 function createReader(
   config: CollectConfig,
-  collector: KafkaClusterCollector,
+  collector: KafkaCollectors,
 ): {
   reader: IMetricReader;
   endpoint?: PrometheusEndpoint;
@@ -107,7 +110,11 @@ function createReader(
 
 /** The start line; for Prometheus, after the port is bound (so port 0 shows the real one). */
 async function describeStart(config: CollectConfig, endpoint?: PrometheusEndpoint) {
-  const brokers = config.collector.brokers.join(',');
+  const brokers = [
+    config.collector.brokers.join(','),
+    ...(config.connect ? [`Kafka Connect at ${config.connect.url}`] : []),
+    ...(config.brokerJmx ? [`JMX of ${config.brokerJmx.endpoints.length} broker(s)`] : []),
+  ].join(' and ');
   const every = `${config.intervalMs / 1000}s`;
   if (endpoint === undefined) {
     const { url, protocol } = config.output as { url: string; protocol: string };

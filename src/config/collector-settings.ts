@@ -8,6 +8,7 @@
  * both are set the canonical one wins, and a flag wins over both.
  */
 import { parseBrokerList } from './broker-address';
+import { CONNECT_JMX_SETTINGS } from './connect-jmx-settings';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from './otlp-endpoint';
 import type { Setting } from './setting';
 import {
@@ -390,4 +391,5 @@ export const COLLECTOR_SETTINGS: readonly Setting[] = [
   TLS_KEY,
   TLS_KEY_PASSWORD,
   TLS_KEY_PASSWORD_ENV,
+  ...CONNECT_JMX_SETTINGS,
 ];

@@ -20,6 +20,22 @@ import {
   TLS_KEY_PASSWORD,
   TOPICS,
 } from './collector-settings';
+import {
+  BROKER_JMX_URLS,
+  CONNECT_JOLOKIA_URL,
+  CONNECT_PASSWORD,
+  CONNECT_TLS_CA,
+  CONNECT_URL,
+  CONNECT_USERNAME,
+  JOLOKIA_PASSWORD,
+  JOLOKIA_TLS_CA,
+  JOLOKIA_USERNAME,
+} from './connect-jmx-settings';
+import {
+  buildConnectJmxEndpoints,
+  type BrokerJmxEndpoints,
+  type ConnectEndpoints,
+} from './connect-jmx-options';
 import type { EnvReader } from './env-reader';
 import { buildKafkaSecurity } from './kafka-security';
 import { settingVariables, type Setting } from './setting';
@@ -94,4 +110,49 @@ export function readCollectorSettings(reader: EnvReader): KafkaClusterCollectorO
     timeLagReadLimit: read(TIME_LAG_READS, "using the collector's default"),
     lagStatusWindow: read(LAG_STATUS_WINDOW, "using the collector's default"),
   };
+}
+
+/**
+ * The Kafka Connect and broker JMX endpoints `register` collects next to its cluster collector
+ * (KAFKA_OTEL_COLLECT_CONNECT_URL, KAFKA_OTEL_COLLECT_BROKER_JMX_URLS), read only when the
+ * cluster collector itself is started. Unusable settings leave that source out, with one
+ * warning; the cluster collector runs anyway.
+ */
+export function readConnectJmxSettings(reader: EnvReader): {
+  connect?: ConnectEndpoints;
+  brokerJmx?: BrokerJmxEndpoints;
+} {
+  const read = <T>(setting: Setting<T>, fallbackText: string) =>
+    reader.parsed(setting.env, setting.parse, setting.default, fallbackText);
+  const notStarted = 'that source is not collected';
+  try {
+    return buildConnectJmxEndpoints(
+      {
+        connectUrl: read(CONNECT_URL, 'Kafka Connect is not collected'),
+        connectUsername: read(CONNECT_USERNAME, notStarted),
+        connectPassword: read(CONNECT_PASSWORD, notStarted),
+        connectTlsCaFile: read(CONNECT_TLS_CA, notStarted),
+        connectJolokiaUrl: read(CONNECT_JOLOKIA_URL, "the worker's JMX is not collected"),
+        brokerJmxUrls: read(BROKER_JMX_URLS, "the brokers' JMX is not collected"),
+        jolokiaUsername: read(JOLOKIA_USERNAME, notStarted),
+        jolokiaPassword: read(JOLOKIA_PASSWORD, notStarted),
+        jolokiaTlsCaFile: read(JOLOKIA_TLS_CA, notStarted),
+      },
+      {
+        connectUsername: CONNECT_USERNAME.env,
+        connectPassword: CONNECT_PASSWORD.env,
+        connectTlsCaFile: CONNECT_TLS_CA.env,
+        jolokiaUsername: JOLOKIA_USERNAME.env,
+        jolokiaPassword: JOLOKIA_PASSWORD.env,
+        jolokiaTlsCaFile: JOLOKIA_TLS_CA.env,
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof InvalidValue)) throw error;
+    reader.complain(
+      `${CONNECT_URL.env}:endpoints`,
+      `${error.message}; Kafka Connect and broker JMX are not collected`,
+    );
+    return {};
+  }
 }

@@ -1,7 +1,11 @@
 import { diag } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { KafkaClusterCollector } from '../collectors/kafka-cluster-collector';
-import { collectorRequested, readCollectorSettings } from '../config/in-process-collector-options';
+import type { KafkaCollectors } from '../collectors/kafka-collectors';
+import {
+  collectorRequested,
+  readCollectorSettings,
+  readConnectJmxSettings,
+} from '../config/in-process-collector-options';
 import { EnvReader, type Environment, type WarningSink } from '../config/env-reader';
 import { createInstrumentations } from './instrumentations';
 import { LateMetricProducer } from './late-metric-producer';
@@ -76,22 +80,36 @@ export function startSdkFromEnv(env: Environment, warn: WarningSink): RunningTel
 }
 
 /**
- * The in-process cluster collector, when KAFKA_OTEL_COLLECT_BROKERS asks for one, built once
- * the instrumentations are enabled. Its module is required only when wanted; it loads KafkaJS
- * internals on its first collection.
+ * The in-process collectors, when KAFKA_OTEL_COLLECT_BROKERS asks for them, built once the
+ * instrumentations are enabled: the cluster's, and Kafka Connect's and the brokers' JMX when
+ * their URLs are set. Their modules are required only when wanted; the cluster collector loads
+ * KafkaJS internals on its first collection.
  */
-function createCollector(reader: EnvReader, warn: WarningSink): KafkaClusterCollector | undefined {
+function createCollector(reader: EnvReader, warn: WarningSink): KafkaCollectors | undefined {
   try {
     const options = readCollectorSettings(reader);
     if (options === undefined) return undefined;
+    const { connect, brokerJmx } = readConnectJmxSettings(reader);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = require('../collectors/kafka-cluster-collector') as {
-      KafkaClusterCollector: typeof KafkaClusterCollector;
+    const loaded = require('../collectors/kafka-collectors') as {
+      KafkaCollectors: typeof KafkaCollectors;
     };
-    // In an application, the collector must never be what keeps the process running; its
+    // In an application, the collectors must never be what keeps the process running; their
     // outage lines go to stderr like register's other warnings (the diag logger is silent
-    // unless OTEL_LOG_LEVEL is set, and `up` 0 alone would go unnoticed).
-    return new loaded.KafkaClusterCollector({ ...options, keepProcessAlive: false, warn });
+    // unless OTEL_LOG_LEVEL is set, and `up` 0 alone would go unnoticed). They share the
+    // cluster collector's snapshot timing.
+    const shared = {
+      keepProcessAlive: false,
+      warn,
+      ...(options.minSnapshotIntervalMs === undefined
+        ? {}
+        : { minSnapshotIntervalMs: options.minSnapshotIntervalMs }),
+    };
+    return new loaded.KafkaCollectors({
+      cluster: { ...options, keepProcessAlive: false, warn },
+      ...(connect ? { connect: { ...connect, ...shared } } : {}),
+      ...(brokerJmx ? { brokerJmx: { ...brokerJmx, ...shared } } : {}),
+    });
   } catch (error) {
     warn(`the cluster collector is not started: ${(error as Error).message}`);
     diag.error('kafka-otel: cluster collector failed to start', error);

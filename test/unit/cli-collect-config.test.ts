@@ -34,6 +34,19 @@ import {
   TLS_KEY_PASSWORD_ENV,
   TOPICS,
 } from '../../src/config/collector-settings';
+import {
+  BROKER_JMX_URLS,
+  CONNECT_JOLOKIA_URL,
+  CONNECT_PASSWORD,
+  CONNECT_PASSWORD_ENV,
+  CONNECT_TLS_CA,
+  CONNECT_URL,
+  CONNECT_USERNAME,
+  JOLOKIA_PASSWORD,
+  JOLOKIA_PASSWORD_ENV,
+  JOLOKIA_TLS_CA,
+  JOLOKIA_USERNAME,
+} from '../../src/config/connect-jmx-settings';
 import { settingVariables, type Setting } from '../../src/config/setting';
 import { captureStream } from '../support/capture-stream';
 import {
@@ -223,8 +236,81 @@ function settingCases(files: SecurityFiles): Record<string, SettingCase> {
       read: (c) => c.collector.ssl,
       expected: decryptedIdentity,
     },
+    [CONNECT_URL.env]: {
+      text: 'http://connect:8083',
+      read: (c) => c.connect?.url,
+      expected: 'http://connect:8083/',
+    },
+    [CONNECT_USERNAME.env]: {
+      text: 'ops',
+      needs: connectAt,
+      env: { [CONNECT_PASSWORD.env]: 'pw' },
+      read: connectLogin,
+      expected: ['ops', 'pw'],
+    },
+    [CONNECT_PASSWORD.env]: {
+      text: 'pw',
+      needs: [...connectAt, '--connect-username', 'ops'],
+      read: connectLogin,
+      expected: ['ops', 'pw'],
+    },
+    [CONNECT_PASSWORD_ENV.env]: {
+      text: 'MY_CONNECT_PW',
+      needs: [...connectAt, '--connect-username', 'ops'],
+      env: { MY_CONNECT_PW: 'from-my-var' },
+      read: connectLogin,
+      expected: ['ops', 'from-my-var'],
+    },
+    [CONNECT_TLS_CA.env]: {
+      text: files.ca,
+      needs: ['--connect-url', 'https://connect:8443'],
+      read: (c) => c.connect?.tls,
+      expected: { ca: [pem(files.ca)] },
+    },
+    [CONNECT_JOLOKIA_URL.env]: {
+      text: 'http://connect:8778/jolokia/',
+      needs: connectAt,
+      read: (c) => c.connect?.jolokiaUrl,
+      expected: 'http://connect:8778/jolokia/',
+    },
+    [BROKER_JMX_URLS.env]: {
+      text: 'http://k1:8778/jolokia/, http://k2:8778/jolokia/',
+      read: (c) => c.brokerJmx?.endpoints,
+      expected: ['http://k1:8778/jolokia/', 'http://k2:8778/jolokia/'],
+    },
+    [JOLOKIA_USERNAME.env]: {
+      text: 'jmx',
+      needs: jmxAt,
+      env: { [JOLOKIA_PASSWORD.env]: 'pw' },
+      read: jolokiaLogin,
+      expected: ['jmx', 'pw'],
+    },
+    [JOLOKIA_PASSWORD.env]: {
+      text: 'pw',
+      needs: [...jmxAt, '--jolokia-username', 'jmx'],
+      read: jolokiaLogin,
+      expected: ['jmx', 'pw'],
+    },
+    [JOLOKIA_PASSWORD_ENV.env]: {
+      text: 'MY_JMX_PW',
+      needs: [...jmxAt, '--jolokia-username', 'jmx'],
+      env: { MY_JMX_PW: 'from-my-var' },
+      read: jolokiaLogin,
+      expected: ['jmx', 'from-my-var'],
+    },
+    [JOLOKIA_TLS_CA.env]: {
+      text: files.ca,
+      needs: ['--broker-jmx-urls', 'https://k1:8778/jolokia/'],
+      read: (c) => c.brokerJmx?.tls,
+      expected: { ca: [pem(files.ca)] },
+    },
   };
 }
+
+const connectAt = ['--connect-url', 'http://connect:8083'];
+const jmxAt = ['--broker-jmx-urls', 'http://k1:8778/jolokia/'];
+const connectLogin = (c: CollectConfig) => [c.connect?.username, c.connect?.password];
+const jolokiaLogin = (c: CollectConfig) => [c.brokerJmx?.username, c.brokerJmx?.password];
 
 /** One way of giving a setting: its flag (both forms of a value flag), or one of its variables. */
 interface Given {
@@ -610,6 +696,75 @@ describe('kafka-otel collect: flags and variables', () => {
     }
     expect(usage).toContain('KAFKA_OTEL_COLLECT_* wins over its\nKAFKA_OTEL_* alias');
     expect(usage).toContain('Exit codes: 0');
+  });
+});
+
+describe('kafka-otel collect: Kafka Connect and broker JMX', () => {
+  it('collects neither unless asked, and gives both the cluster snapshot timing', () => {
+    expect(parse(BROKERS)).not.toHaveProperty('connect');
+    expect(parse(BROKERS)).not.toHaveProperty('brokerJmx');
+    const config = parse(
+      [
+        ...BROKERS,
+        '--interval',
+        '10s',
+        '--connect-url',
+        'http://connect:8083',
+        '--connect-jolokia-url',
+        'http://connect:8778/jolokia/',
+        '--broker-jmx-urls',
+        'http://k1:8778/jolokia/',
+        '--jolokia-username',
+        'jmx',
+      ],
+      { [JOLOKIA_PASSWORD.env]: 'jmx-pw' },
+    );
+    expect([config.connect, config.brokerJmx]).toEqual([
+      {
+        url: 'http://connect:8083/',
+        jolokiaUrl: 'http://connect:8778/jolokia/',
+        jolokiaUsername: 'jmx',
+        jolokiaPassword: 'jmx-pw',
+        snapshotTimeoutMs: 8_000,
+        minSnapshotIntervalMs: 10_000,
+      },
+      {
+        endpoints: ['http://k1:8778/jolokia/'],
+        username: 'jmx',
+        password: 'jmx-pw',
+        snapshotTimeoutMs: 8_000,
+        minSnapshotIntervalMs: 10_000,
+      },
+    ]);
+  });
+
+  it('refuses credentials in a URL without printing them', () => {
+    const message = usageError([...BROKERS, '--connect-url', 'http://ops:hunter2@connect:8083']);
+    expect(message).toBe(
+      "invalid --connect-url 'http://connect:8083': the URL holds credentials; give the username in its own setting and the password in a variable",
+    );
+    const fromVariable = usageError(BROKERS, {
+      KAFKA_OTEL_COLLECT_BROKER_JMX_URLS: 'http://k1:8778/ok,http://jmx:hunter2@k2:8778/',
+    });
+    expect(fromVariable).not.toContain('hunter2');
+    expect(fromVariable).toContain('KAFKA_OTEL_COLLECT_BROKER_JMX_URLS');
+  });
+
+  it('refuses half a login and a worker Jolokia URL without the REST URL', () => {
+    expect(usageError([...BROKERS, ...connectAt, '--connect-username', 'ops'])).toBe(
+      '--connect-username needs a password in KAFKA_OTEL_COLLECT_CONNECT_PASSWORD (see --connect-password-env)',
+    );
+    expect(
+      usageError(BROKERS, {
+        [JOLOKIA_PASSWORD.env]: 'pw',
+        KAFKA_OTEL_COLLECT_BROKER_JMX_URLS: 'http://k1:1/',
+      }),
+    ).toBe(
+      'a password in KAFKA_OTEL_COLLECT_JOLOKIA_PASSWORD (see --jolokia-password-env) needs --jolokia-username',
+    );
+    expect(usageError([...BROKERS, '--connect-jolokia-url', 'http://connect:8778/jolokia/'])).toBe(
+      "the Connect worker's Jolokia URL needs the Connect REST URL (--connect-url / KAFKA_OTEL_COLLECT_CONNECT_URL)",
+    );
   });
 });
 
