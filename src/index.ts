@@ -32,6 +32,21 @@ export type {
 } from './instrumentation/broker-handler';
 export { KafkaClusterCollector } from './collectors/kafka-cluster-collector';
 export type { KafkaClusterCollectorOptions } from './collectors/kafka-cluster-collector';
+export { KafkaConnectCollector } from './collectors/connect/kafka-connect-collector';
+export type { KafkaConnectCollectorOptions } from './collectors/connect/kafka-connect-collector';
+export type {
+  ConnectSnapshot,
+  ConnectorStatus,
+  TaskStatus,
+} from './collectors/connect/connect-snapshot';
+export { KafkaBrokerJmxCollector } from './collectors/jmx/kafka-broker-jmx-collector';
+export type {
+  BrokerJmxEndpoint,
+  KafkaBrokerJmxCollectorOptions,
+} from './collectors/jmx/kafka-broker-jmx-collector';
+export type { BrokerJmxSnapshot } from './collectors/jmx/broker-jmx-snapshot';
+export { KafkaCollectors } from './collectors/kafka-collectors';
+export type { KafkaCollectorsOptions } from './collectors/kafka-collectors';
 export type {
   ClusterSnapshot,
   GroupSnapshot,

@@ -6,7 +6,23 @@ import { consumerGroupMetrics } from '../../src/collectors/export/consumer-group
 import type { MetricFamily } from '../../src/collectors/export/metric-family';
 import { quorumMetrics } from '../../src/collectors/export/quorum-metrics';
 import { replicationMetrics } from '../../src/collectors/export/replication-metrics';
+import { sinkConnectorMetrics } from '../../src/collectors/export/sink-connector-metrics';
 import { storageMetrics } from '../../src/collectors/export/storage-metrics';
+import { CONNECT_METRIC_FAMILIES } from '../../src/collectors/connect/connect-metric-families';
+import {
+  connectHealthMetrics,
+  connectStatusMetrics,
+} from '../../src/collectors/connect/connect-rest-metrics';
+import {
+  connectJmxHealthMetrics,
+  connectJmxMetrics,
+} from '../../src/collectors/connect/connect-jmx-metrics';
+import { CONNECT_SELF_METRICS } from '../../src/collectors/connect/connect-self-metrics';
+import { BROKER_JMX_METRIC_FAMILIES } from '../../src/collectors/jmx/broker-jmx-metric-families';
+import { brokerControllerMetrics } from '../../src/collectors/jmx/broker-controller-metrics';
+import { brokerJmxHealthMetrics } from '../../src/collectors/jmx/broker-jmx-health-metrics';
+import { brokerRequestMetrics } from '../../src/collectors/jmx/broker-request-metrics';
+import { raftMetrics } from '../../src/collectors/jmx/raft-metrics';
 import { BROKER_HANDLER_INSTRUMENTS } from '../../src/instrumentation/broker-handler';
 import {
   STATISTICS_INSTRUMENTS,
@@ -69,13 +85,28 @@ const STATISTICS_KINDS: Record<
   counter: 'counter',
 };
 
-/** The heading of each cluster family; the collector's own family goes to the self-metrics. */
-const FAMILY_TOPICS = new Map<MetricFamily, string>([
+/** A family of any collector's snapshot, as the catalogue reads it (its specs only). */
+type AnyFamily = MetricFamily<string, never>;
+
+/**
+ * The heading of each collector family; the cluster collector's own family goes to the
+ * self-metrics. A family without one fails the generator.
+ */
+const FAMILY_TOPICS = new Map<AnyFamily, string>([
   [clusterMetrics, 'Brokers and topics'],
   [storageMetrics, 'Offsets and storage'],
   [replicationMetrics, 'Replication and partition health'],
   [quorumMetrics, 'KRaft metadata quorum'],
   [consumerGroupMetrics, 'Consumer groups'],
+  [sinkConnectorMetrics, 'Kafka Connect sink connectors'],
+  [connectHealthMetrics, 'The Connect REST API'],
+  [connectStatusMetrics, 'Connectors, tasks and workers (REST)'],
+  [connectJmxHealthMetrics, "The worker's Jolokia agent"],
+  [connectJmxMetrics, 'Tasks and workers (JMX)'],
+  [brokerJmxHealthMetrics, "The brokers' Jolokia agents"],
+  [brokerRequestMetrics, 'Requests per API'],
+  [brokerControllerMetrics, 'Partitions and the active controller'],
+  [raftMetrics, 'KRaft (Raft metrics)'],
 ]);
 
 const CLIENT_KINDS: Record<InstrumentDefinition['kind'], CatalogueEntry['instrument']> = {
@@ -142,6 +173,37 @@ export function metricCatalogue(): CatalogueSection[] {
       ),
     },
     {
+      title: 'Kafka Connect collector',
+      about:
+        "Read from a Kafka Connect cluster's REST API (`kafka-otel collect --connect-url`, or `KafkaConnectCollector`), one snapshot per cycle like the cluster collector, and, with `--connect-jolokia-url`, from the worker's JMX through its Jolokia agent. Counters are the worker's own totals since its tasks started. Sink-connector lag is exported by the cluster collector (above) for the groups the Connect collector names.",
+      topics: [
+        ...CONNECT_METRIC_FAMILIES.map((family) => ({
+          title: familyTitle(family),
+          entries: familyEntries(family),
+        })),
+        {
+          title: 'Connect snapshots taken',
+          entries: Object.values(CONNECT_SELF_METRICS).map((definition) => ({
+            name: definition.name,
+            instrument: definition.kind,
+            unit: definition.unit,
+            description: definition.description,
+            attributes: definition.attributes,
+            perPartition: false,
+          })),
+        },
+      ],
+    },
+    {
+      title: 'Broker JMX collector',
+      about:
+        "Read from the brokers' own JMX through a Jolokia agent on each (`kafka-otel collect --broker-jmx-urls`, or `KafkaBrokerJmxCollector`): what only a broker knows, per API key and version, and its KRaft state. Counters are the broker's totals since it started; a broker whose agent does not answer reads `kafka.broker.jmx.up` 0 and has no other series.",
+      topics: BROKER_JMX_METRIC_FAMILIES.map((family) => ({
+        title: familyTitle(family),
+        entries: familyEntries(family),
+      })),
+    },
+    {
       title: 'Collector self-metrics',
       about:
         'How the collector itself is doing, exported with the cluster gauges. The counters are cumulative since the collector started and appear once there is something to count.',
@@ -186,7 +248,7 @@ function instrumentEntry(definition: InstrumentDefinition): CatalogueEntry {
   };
 }
 
-function familyTitle(family: MetricFamily): string {
+function familyTitle(family: AnyFamily): string {
   const title = FAMILY_TOPICS.get(family);
   if (title === undefined) {
     const names = Object.values(family.metrics).map((spec) => spec.name);
@@ -197,10 +259,10 @@ function familyTitle(family: MetricFamily): string {
   return title;
 }
 
-function familyEntries(family: MetricFamily): CatalogueEntry[] {
+function familyEntries(family: AnyFamily): CatalogueEntry[] {
   return Object.values(family.metrics).map((spec) => ({
     name: spec.name,
-    instrument: 'gauge',
+    instrument: spec.kind ?? 'gauge',
     unit: spec.unit,
     description: spec.description,
     attributes: spec.attributes,

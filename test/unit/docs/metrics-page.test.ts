@@ -3,6 +3,9 @@
  * a changed name, unit, description or attribute in the code fails here until the page is
  * regenerated.
  */
+import { CONNECT_METRIC_FAMILIES } from '../../../src/collectors/connect/connect-metric-families';
+import { CONNECT_SELF_METRICS } from '../../../src/collectors/connect/connect-self-metrics';
+import { BROKER_JMX_METRIC_FAMILIES } from '../../../src/collectors/jmx/broker-jmx-metric-families';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +40,9 @@ describe('the metric catalogue', () => {
       ...Object.values(STATISTICS_INSTRUMENTS),
       ...CLUSTER_METRIC_FAMILIES.flatMap((family) => Object.values(family.metrics)),
       ...Object.values(COLLECTOR_SELF_METRICS),
+      ...CONNECT_METRIC_FAMILIES.flatMap((family) => Object.values(family.metrics)),
+      ...Object.values(CONNECT_SELF_METRICS),
+      ...BROKER_JMX_METRIC_FAMILIES.flatMap((family) => Object.values(family.metrics)),
     ].map((definition) => definition.name);
     expect([...listed].sort()).toEqual([...defined].sort());
     expect(new Set(listed).size).toBe(listed.length);
