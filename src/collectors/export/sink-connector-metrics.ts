@@ -1,9 +1,9 @@
 import { ATTR_GROUP, ATTR_TOPIC } from '../collector-attributes';
 import type { GroupPartitionSnapshot } from '../cluster-snapshot';
-import { ATTR_CONNECT_CONNECTOR } from '../connect-attributes';
+import { ATTR_CONNECTOR } from '../connect/connect-attributes';
 import { metricFamily } from './metric-family';
 
-const PER_TOPIC = [ATTR_CONNECT_CONNECTOR, ATTR_GROUP, ATTR_TOPIC];
+const PER_TOPIC = [ATTR_CONNECTOR, ATTR_GROUP, ATTR_TOPIC];
 
 /**
  * The lag of Kafka Connect sink connectors: the lag of the consumer group each one consumes as
@@ -34,7 +34,7 @@ export const sinkConnectorMetrics = metricFamily(
       if (group.connector === undefined) continue;
       for (const [topic, partitions] of partitionsByTopic(group.partitions)) {
         const attributes = {
-          [ATTR_CONNECT_CONNECTOR]: group.connector,
+          [ATTR_CONNECTOR]: group.connector,
           [ATTR_GROUP]: group.groupId,
           [ATTR_TOPIC]: topic,
         };

@@ -1,0 +1,140 @@
+import type { ConnectorStatus, ConnectState, TaskStatus } from './connect-snapshot';
+
+/** A reply of the Connect REST API that is not what the API documents. */
+export class ConnectReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectReplyError';
+  }
+}
+
+/** What `GET /` says about the worker that answered. */
+export interface WorkerInfo {
+  version: string;
+  kafkaClusterId: string;
+}
+
+/** Limits on what a reply may hold: a hostile or broken server cannot make us keep more. */
+const MAX_CONNECTORS = 10_000;
+const MAX_TASKS_PER_CONNECTOR = 10_000;
+const MAX_NAME_CHARS = 1_024;
+/** A stack trace is kept for the log line and span event only; its head is what matters. */
+const MAX_TRACE_CHARS = 16 * 1024;
+const STATE = /^[A-Z_]{1,32}$/;
+const TYPE = /^[a-z_]{1,32}$/;
+
+/** `GET /`: `{ version, commit, kafka_cluster_id }`. */
+export function parseWorkerInfo(body: unknown): WorkerInfo {
+  const root = record(body, 'GET /');
+  return {
+    version: text(root.version, 'GET / version', 64),
+    kafkaClusterId: text(root.kafka_cluster_id, 'GET / kafka_cluster_id', 256),
+  };
+}
+
+/**
+ * `GET /connectors?expand=status&expand=info`: `{ <name>: { status, info } }`. A connector
+ * without a status or info was deleted (or not yet started) while the worker assembled the
+ * reply: it is not there. Anything else of the wrong shape makes the whole reply malformed:
+ * the snapshot reads "down", never a partial picture that looks healthy.
+ */
+export function parseConnectors(
+  body: unknown,
+  include: (name: string) => boolean,
+): ConnectorStatus[] {
+  const root = record(body, 'GET /connectors');
+  const names = Object.keys(root);
+  if (names.length > MAX_CONNECTORS) {
+    throw new ConnectReplyError(`GET /connectors: more than ${MAX_CONNECTORS} connectors`);
+  }
+  const connectors: ConnectorStatus[] = [];
+  for (const name of names) {
+    if (name.length === 0 || name.length > MAX_NAME_CHARS) {
+      throw new ConnectReplyError('GET /connectors: a connector name is empty or too long');
+    }
+    if (!include(name)) continue;
+    const entry = record(root[name], `connector ${name}`);
+    if (entry.status === undefined || entry.status === null) continue;
+    if (entry.info === undefined || entry.info === null) continue;
+    connectors.push(parseConnector(name, record(entry.status, name), record(entry.info, name)));
+  }
+  return connectors;
+}
+
+function parseConnector(
+  name: string,
+  status: Record<string, unknown>,
+  info: Record<string, unknown>,
+): ConnectorStatus {
+  const where = `connector ${name}`;
+  const connector = record(status.connector, `${where} status`);
+  const type = text(status.type ?? info.type, `${where} type`, 32);
+  if (!TYPE.test(type)) throw new ConnectReplyError(`${where}: type is not a Connect type`);
+  const tasks = list(status.tasks, `${where} tasks`, MAX_TASKS_PER_CONNECTOR).map((task) =>
+    parseTask(record(task, `${where} task`), where),
+  );
+  const configured = list(info.tasks, `${where} info tasks`, MAX_TASKS_PER_CONNECTOR).length;
+  const config = record(info.config, `${where} config`);
+  const override = config['consumer.override.group.id'];
+  return {
+    name,
+    type,
+    state: state(connector.state, where),
+    workerId: text(connector.worker_id, `${where} worker_id`, MAX_NAME_CHARS),
+    ...optionalTrace(connector.trace, where),
+    configuredTasks: configured,
+    tasks,
+    ...(type === 'sink'
+      ? {
+          consumerGroup:
+            typeof override === 'string' && override.length > 0 ? override : `connect-${name}`,
+        }
+      : {}),
+  };
+}
+
+function parseTask(task: Record<string, unknown>, connector: string): TaskStatus {
+  const { id } = task;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+    throw new ConnectReplyError(`${connector}: a task id is not an integer >= 0`);
+  }
+  const where = `${connector} task ${id}`;
+  return {
+    id,
+    state: state(task.state, where),
+    workerId: text(task.worker_id, `${where} worker_id`, MAX_NAME_CHARS),
+    ...optionalTrace(task.trace, where),
+  };
+}
+
+function state(value: unknown, where: string): ConnectState {
+  const found = text(value, `${where} state`, 32);
+  if (!STATE.test(found)) throw new ConnectReplyError(`${where}: state is not a Connect state`);
+  return found;
+}
+
+function optionalTrace(value: unknown, where: string): { trace?: string } {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'string') throw new ConnectReplyError(`${where}: trace is not a string`);
+  return { trace: value.slice(0, MAX_TRACE_CHARS) };
+}
+
+function record(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConnectReplyError(`${where}: expected an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function list(value: unknown, where: string, max: number): unknown[] {
+  if (!Array.isArray(value)) throw new ConnectReplyError(`${where}: expected a list`);
+  if (value.length > max) throw new ConnectReplyError(`${where}: more than ${max} entries`);
+  return value;
+}
+
+function text(value: unknown, where: string, max: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw new ConnectReplyError(`${where}: expected a string of 1 to ${max} characters`);
+  }
+  return value;
+}
