@@ -19,7 +19,7 @@ Commands:
                         KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE and
                         KAFKA_CLIENT_SETTINGS lines)
   start --node N        Start node N of an existing cluster again
-  stop                  Stop every node (SIGTERM, SIGKILL after 30 s)
+  stop                  Stop the Connect worker, if any, and every node (SIGTERM, SIGKILL after 30 s)
   stop --node N         Stop node N only
   status                Show each node (up/down, pid, ports) and the same lines as start
   connect start         Start a distributed Kafka Connect worker (FileStream connectors, JSON and
@@ -226,9 +226,9 @@ export function parseArgs(argv: string[]): Command {
   if (command === 'status') return { kind: 'status', cluster };
   if (command === 'stop') return { kind: 'stop', cluster, node };
   if (node !== undefined) {
-    const conflicting = (['nodes', 'kafka-version', 'port', 'secure', 'jmx', 'fresh'] as const).filter(
-      (f) => flags.has(f),
-    );
+    const conflicting = (
+      ['nodes', 'kafka-version', 'port', 'secure', 'jmx', 'fresh'] as const
+    ).filter((f) => flags.has(f));
     if (conflicting.length > 0) {
       throw new UsageError(
         `start --node restarts one node of an existing cluster and cannot be combined with ${conflicting.map((f) => `--${f}`).join(', ')}.`,

@@ -1,5 +1,5 @@
 /**
- * `npm run kafka -- <start|stop|status> [options]`: a real local Kafka for tests and demos.
+ * `npm run kafka -- <start|stop|status|connect ...> [options]`: a real local Kafka for tests and demos.
  * Progress goes to stderr; stdout carries only results (the KAFKA_BROKERS line, the status
  * table) so scripts can capture it.
  */
@@ -7,11 +7,15 @@ import { runInterruptibleCli } from '../interruptible-cli';
 import { parseArgs, USAGE, type Command } from './args';
 import {
   clusterStatus,
+  connectStatus,
   DEFAULT_CLUSTER,
+  startConnect,
+  stopConnect,
   startCluster,
   startNode,
   stopCluster,
   type SecuredClusterSettings,
+  type ConnectStartResult,
   type StartResult,
 } from './index';
 import { InterruptedError, LocalKafkaError } from './errors';
@@ -56,6 +60,36 @@ function printStarted(result: StartResult): void {
   printJolokia(result.jolokiaUrls);
 }
 
+/** Where the worker's REST API and Jolokia agent answer, after `connect start` and `connect status`. */
+function printConnectUrls(urls: Pick<ConnectStartResult, 'url' | 'jolokiaUrl'>): void {
+  process.stdout.write(
+    `KAFKA_CONNECT_URL=${urls.url}\nKAFKA_CONNECT_JOLOKIA_URL=${urls.jolokiaUrl}\n`,
+  );
+}
+
+function printConnectStarted(result: ConnectStartResult): void {
+  const stop = `npm run kafka -- connect stop${result.cluster === DEFAULT_CLUSTER ? '' : ` --cluster ${result.cluster}`}`;
+  log(
+    result.alreadyRunning
+      ? `Kafka Connect ${result.connectVersion} worker of '${result.cluster}' is already running (pid ${result.pid}).`
+      : `Kafka Connect ${result.connectVersion} worker of '${result.cluster}' is up (pid ${result.pid}, ${(result.elapsedMs / 1000).toFixed(1)} s). Stop it with: ${stop}`,
+  );
+  printConnectUrls(result);
+}
+
+async function runConnectStatus(cluster: string): Promise<number> {
+  const status = await connectStatus({ cluster });
+  const state = status.running
+    ? `up, pid ${status.pid ?? '-'}${status.restAnswers ? '' : ', REST not answering yet'}`
+    : 'down';
+  process.stdout.write(
+    `Connect worker of '${status.cluster}': ${state}, Kafka Connect ${status.connectVersion ?? '(never started)'}, log ${status.logPath}\n`,
+  );
+  if (!status.running) return 3;
+  printConnectUrls(status);
+  return status.restAnswers ? 0 : 3;
+}
+
 async function run(command: Command, signal: AbortSignal): Promise<number> {
   switch (command.kind) {
     case 'help':
@@ -77,6 +111,19 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
       log(`Cluster '${cluster}' stop done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       return 0;
     }
+    case 'connect-start':
+      printConnectStarted(await startConnect({ ...command, log, signal }));
+      return 0;
+    case 'connect-stop': {
+      const cluster = command.cluster ?? DEFAULT_CLUSTER;
+      const outcome = await stopConnect({ cluster, log });
+      log(
+        `Connect worker of '${cluster}': ${outcome === 'not-running' ? 'was not running' : outcome}`,
+      );
+      return 0;
+    }
+    case 'connect-status':
+      return runConnectStatus(command.cluster ?? DEFAULT_CLUSTER);
     case 'status': {
       const cluster = command.cluster ?? DEFAULT_CLUSTER;
       const status = clusterStatus({ cluster });
@@ -91,7 +138,9 @@ async function run(command: Command, signal: AbortSignal): Promise<number> {
         ...status.nodes.map(
           (n) =>
             `  node ${n.nodeId}  ${n.up ? 'up  ' : 'down'}  pid ${String(n.pid ?? '-').padEnd(7)}  broker ${n.address}  controller 127.0.0.1:${n.controllerPort}` +
-            (n.saslSslAddress ? `  sasl_ssl ${n.saslSslAddress}  mtls ${n.mtlsAddress ?? ''}` : '') +
+            (n.saslSslAddress
+              ? `  sasl_ssl ${n.saslSslAddress}  mtls ${n.mtlsAddress ?? ''}`
+              : '') +
             (n.jolokiaUrl ? `  jolokia ${n.jolokiaUrl}` : ''),
         ),
       ];

@@ -10,6 +10,7 @@ import {
   type Log,
   type NodeInfo,
 } from './cluster-state';
+import { stopConnectProcess } from './connect-worker';
 import { clusterDir, nodePaths } from './paths';
 import { MAX_NODES } from './ports';
 import { runningNodePid, stopNodeProcess, type StopOutcome } from './process-control';
@@ -50,7 +51,10 @@ export async function stopNodes(
   );
 }
 
-/** Stops one node or the whole cluster: SIGTERM, then SIGKILL after `graceMs`. */
+/**
+ * Stops one node or the whole cluster: SIGTERM, then SIGKILL after `graceMs`. Stopping the
+ * whole cluster stops its Connect worker first, which would otherwise retry a dead cluster forever.
+ */
 export async function stopCluster(
   options: StopOptions = {},
 ): Promise<Array<{ nodeId: number; outcome: StopOutcome }>> {
@@ -59,11 +63,15 @@ export async function stopCluster(
   const nodes = allNodes(state).filter(
     (n) => options.node === undefined || n.nodeId === options.node,
   );
-  return stopNodes(
-    nodes,
-    options.graceMs ?? DEFAULT_STOP_GRACE_MS,
-    options.log ?? (() => undefined),
-  );
+  const graceMs = options.graceMs ?? DEFAULT_STOP_GRACE_MS;
+  const log = options.log ?? (() => undefined);
+  if (options.node === undefined) await stopWorkerOf(state.cluster, graceMs, log);
+  return stopNodes(nodes, graceMs, log);
+}
+
+async function stopWorkerOf(cluster: string, graceMs: number, log: Log): Promise<void> {
+  const outcome = await stopConnectProcess(cluster, graceMs, log);
+  if (outcome !== 'not-running') log(`Connect worker: ${outcome}`);
 }
 
 /** Stops one node (same as `stopCluster` with `node`). */
@@ -89,6 +97,8 @@ export async function wipeCluster(cluster: string, log: Log): Promise<void> {
           pid: runningNodePid(files.pidPath, files.propertiesPath),
         };
       });
+  // Its pid file is about to be deleted: after that nothing could find the worker to stop it.
+  await stopWorkerOf(cluster, DEFAULT_STOP_GRACE_MS, log);
   const running = nodes.filter((n) => n.pid !== undefined);
   if (running.length > 0) {
     log(`Stopping ${running.length} running node(s) of '${cluster}' before wiping it...`);

@@ -161,9 +161,7 @@ async function ensureClasspath(
       break;
     }
     if (!fs.existsSync(path.join(partial, spec.requiredJar))) {
-      throw new LocalKafkaError(
-        `Maven finished but ${spec.requiredJar} is missing in ${partial}.`,
-      );
+      throw new LocalKafkaError(`Maven finished but ${spec.requiredJar} is missing in ${partial}.`);
     }
     fs.rmSync(libs, { recursive: true, force: true });
     fs.renameSync(partial, libs);
@@ -262,7 +260,9 @@ export async function ensureStandaloneJar(
     );
     const copied = path.join(partial, path.basename(file));
     if (!fs.existsSync(copied)) {
-      throw new LocalKafkaError(`Maven finished but ${path.basename(file)} is missing in ${partial}.`);
+      throw new LocalKafkaError(
+        `Maven finished but ${path.basename(file)} is missing in ${partial}.`,
+      );
     }
     fs.renameSync(copied, file);
     fs.rmSync(partial, { recursive: true, force: true });

@@ -85,18 +85,24 @@ export function nodePaths(cluster: string, nodeId: number, logConfigFileName: st
 export interface ConnectPaths {
   dir: string;
   propertiesPath: string;
-  logConfigPath: string;
   logPath: string;
   pidPath: string;
+  /** What the running worker was started with (its Connect version), for `connect status`. */
+  infoPath: string;
 }
 
-export function connectPaths(cluster: string, logConfigFileName: string): ConnectPaths {
+/** Lock of the cluster's Connect worker, beside the cluster folder like the cluster's own lock. */
+export function connectLockPath(cluster: string): string {
+  return path.join(CLUSTERS_ROOT, `${cluster}.connect.lock`);
+}
+
+export function connectPaths(cluster: string): ConnectPaths {
   const dir = path.join(clusterDir(cluster), 'connect');
   return {
     dir,
     propertiesPath: path.join(dir, 'connect-distributed.properties'),
-    logConfigPath: path.join(dir, logConfigFileName),
     logPath: path.join(dir, 'connect.log'),
     pidPath: path.join(dir, 'connect.pid'),
+    infoPath: path.join(dir, 'worker.json'),
   };
 }

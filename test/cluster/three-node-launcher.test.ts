@@ -4,7 +4,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { describeBrokerIds } from '../../scripts/local-kafka';
+import { clusterStatus, describeBrokerIds } from '../../scripts/local-kafka';
 import { createTestKafka, testProducerConfig } from '../support/kafka-client';
 import { brokersLine, runLocalKafkaCli } from '../support/local-kafka-cli';
 import { randomGroup, randomTopic } from '../support/names';
@@ -14,6 +14,7 @@ import { waitFor } from '../support/wait-for';
 
 const brokers = inject('kafkaBrokers');
 const cluster = inject('localKafkaCluster') ?? 'test3';
+const jolokiaUrls = inject('jolokiaUrls');
 
 let admin: Admin;
 
@@ -107,5 +108,35 @@ describe('three-node local cluster', () => {
       await consumer.disconnect();
       await producer.disconnect();
     }
+  });
+
+  it('runs a Jolokia agent on every node (--jmx), each at BASE+60+N-1 and answering as that node', async () => {
+    const kafkaVersion = clusterStatus({ cluster })?.kafkaVersion;
+    expect(jolokiaUrls).toEqual(
+      brokers.map((b) => `http://127.0.0.1:${Number(b.split(':')[1]) + 60}/jolokia/`),
+    );
+    for (const [index, url] of jolokiaUrls.entries()) {
+      const version = (await (await fetch(`${url}version`)).json()) as {
+        status: number;
+        value: { agent: string };
+      };
+      expect(version.status).toBe(200);
+      expect(version.value.agent).toBe('2.6.0');
+      // The broker registers kafka.server:type=app-info,id=<node id>: this agent is node N's.
+      const nodeId = index + 1;
+      const own = (await (
+        await fetch(`${url}read/kafka.server:type=app-info,id=${nodeId}/Version`)
+      ).json()) as { status: number; value: string };
+      expect(own).toMatchObject({ status: 200, value: kafkaVersion });
+      const other = (await (
+        await fetch(`${url}read/kafka.server:type=app-info,id=${(nodeId % 3) + 1}/Version`)
+      ).json()) as { status: number; error_type: string };
+      expect(other).toMatchObject({
+        status: 404,
+        error_type: 'javax.management.InstanceNotFoundException',
+      });
+    }
+    const status = await runLocalKafkaCli(['status', '--cluster', cluster]);
+    expect(status.stdout.split('\n')).toContain(`KAFKA_JOLOKIA_URLS=${jolokiaUrls.join(',')}`);
   });
 });

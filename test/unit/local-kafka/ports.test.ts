@@ -23,9 +23,30 @@ describe('port layout', () => {
       jolokiaPort: 19152,
     });
     expect(clusterPorts(39092, 3)).toEqual([
-      { nodeId: 1, brokerPort: 39092, controllerPort: 39192, saslSslPort: 39102, mtlsPort: 39112, jolokiaPort: 39152 },
-      { nodeId: 2, brokerPort: 39093, controllerPort: 39193, saslSslPort: 39103, mtlsPort: 39113, jolokiaPort: 39153 },
-      { nodeId: 3, brokerPort: 39094, controllerPort: 39194, saslSslPort: 39104, mtlsPort: 39114, jolokiaPort: 39154 },
+      {
+        nodeId: 1,
+        brokerPort: 39092,
+        controllerPort: 39192,
+        saslSslPort: 39102,
+        mtlsPort: 39112,
+        jolokiaPort: 39152,
+      },
+      {
+        nodeId: 2,
+        brokerPort: 39093,
+        controllerPort: 39193,
+        saslSslPort: 39103,
+        mtlsPort: 39113,
+        jolokiaPort: 39153,
+      },
+      {
+        nodeId: 3,
+        brokerPort: 39094,
+        controllerPort: 39194,
+        saslSslPort: 39104,
+        mtlsPort: 39114,
+        jolokiaPort: 39154,
+      },
     ]);
     expect(brokerAddress(29092, 1)).toBe('127.0.0.1:29092');
     expect(brokerAddress(19092, 3)).toBe('127.0.0.1:19094');
