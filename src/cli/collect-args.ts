@@ -1,5 +1,6 @@
 import type { Environment } from '../config/env-reader';
 import { settingVariables, type Setting } from '../config/setting';
+import { withoutUrlCredentials } from '../config/value-parsers';
 import { FLAGS_BY_NAME } from './collect-flags';
 import { UsageError } from './usage-error';
 
@@ -91,11 +92,15 @@ export class CollectArgs {
   }
 }
 
-/** Parses a given value; a parser's complaint becomes "invalid <source> '<value>': <why>". */
+/**
+ * Parses a given value; a parser's complaint becomes "invalid <source> '<value>': <why>", the
+ * value quoted without any credentials a URL in it held.
+ */
 export function convert<T>(given: GivenValue, parse: (text: string) => T): T {
   try {
     return parse(given.value);
   } catch (error) {
-    throw new UsageError(`invalid ${given.source} '${given.value}': ${(error as Error).message}`);
+    const shown = withoutUrlCredentials(given.value);
+    throw new UsageError(`invalid ${given.source} '${shown}': ${(error as Error).message}`);
   }
 }

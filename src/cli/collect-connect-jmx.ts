@@ -17,14 +17,13 @@ import {
   type ConnectEndpoints,
 } from '../config/connect-jmx-options';
 import type { Setting } from '../config/setting';
-import type { CollectArgs, GivenValue } from './collect-args';
+import { convert, type CollectArgs } from './collect-args';
 import { secretVariable } from './collect-security';
 import { UsageError } from './usage-error';
 
 /**
  * `kafka-otel collect`'s Kafka Connect and broker JMX endpoints, or none when not asked for.
- * Passwords come from variables only, as for SASL; a URL that does not parse is named without
- * any `user:password@` it held. Throws {@link UsageError}.
+ * Passwords come from variables only, as for SASL. Throws {@link UsageError}.
  */
 export function readCollectConnectJmx(args: CollectArgs): {
   connect?: ConnectEndpoints;
@@ -62,14 +61,8 @@ export function readCollectConnectJmx(args: CollectArgs): {
   }
 }
 
-/** A URL setting's value; its refusal quotes the text with any credentials taken out. */
+/** A URL setting's value, when given (a refusal names it without its credentials). */
 function url<T>(args: CollectArgs, setting: Setting<T>): T | undefined {
-  const given: GivenValue | undefined = args.text(setting);
-  if (given === undefined) return undefined;
-  try {
-    return setting.parse(given.value);
-  } catch (error) {
-    const shown = given.value.replace(/\/\/[^/@\s]*@/g, '//');
-    throw new UsageError(`invalid ${given.source} '${shown}': ${(error as Error).message}`);
-  }
+  const given = args.text(setting);
+  return given === undefined ? undefined : convert(given, setting.parse);
 }

@@ -1,4 +1,4 @@
-import { InvalidValue } from './value-parsers';
+import { InvalidValue, withoutUrlCredentials } from './value-parsers';
 
 /** Environment variables as `process.env` holds them. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -43,7 +43,10 @@ export class EnvReader {
       const reason = error instanceof InvalidValue ? error.message : String(error);
       const using =
         fallbackText ?? (fallback === undefined ? 'ignoring it' : `using ${String(fallback)}`);
-      this.complain(name, `${name}='${text}' is invalid: ${reason}; ${using}`);
+      this.complain(
+        name,
+        `${name}='${withoutUrlCredentials(text)}' is invalid: ${reason}; ${using}`,
+      );
       return fallback;
     }
   }

@@ -103,3 +103,11 @@ export function parseChoice<T extends string>(text: string, allowed: readonly T[
   if (found === undefined) throw new InvalidValue(`expected one of ${allowed.join(', ')}`);
   return found;
 }
+
+/**
+ * A setting's text as messages may quote it: any `user:password@` of a URL in it taken out, so
+ * that a refused URL never prints the credentials it held.
+ */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/\/\/[^/@\s]*@/g, '//');
+}

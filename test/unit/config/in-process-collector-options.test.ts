@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { SASLOptions } from 'kafkajs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCollectorSettings } from '../../../src/config/in-process-collector-options';
+import {
+  readCollectorSettings,
+  readConnectJmxSettings,
+} from '../../../src/config/in-process-collector-options';
 import { EnvReader } from '../../../src/config/env-reader';
 import {
   KEY_PASSPHRASE,
@@ -261,5 +264,74 @@ describe('in-process collector: client certificates and OAUTHBEARER', () => {
         expect(warning).not.toContain(secret);
       }
     }
+  });
+});
+
+function readConnectJmx(env: Record<string, string>) {
+  const warnings: string[] = [];
+  const endpoints = readConnectJmxSettings(new EnvReader(env, (m) => warnings.push(m)));
+  return { endpoints, warnings };
+}
+
+describe('in-process Connect and JMX endpoints from KAFKA_OTEL_COLLECT_*', () => {
+  it('reads none unless asked', () => {
+    expect(readConnectJmx({ KAFKA_OTEL_COLLECT_BROKERS: 'k1:9092' })).toEqual({
+      endpoints: {},
+      warnings: [],
+    });
+  });
+
+  it("reads the Connect REST and Jolokia URLs, the brokers' agents and both logins", () => {
+    expect(
+      readConnectJmx({
+        KAFKA_OTEL_COLLECT_CONNECT_URL: 'https://connect:8443',
+        KAFKA_OTEL_COLLECT_CONNECT_USERNAME: 'ops',
+        KAFKA_OTEL_COLLECT_CONNECT_PASSWORD: 'ops-pw',
+        KAFKA_OTEL_COLLECT_CONNECT_JOLOKIA_URL: 'http://connect:8778/jolokia/',
+        KAFKA_OTEL_COLLECT_BROKER_JMX_URLS: 'http://k1:8778/jolokia/,http://k2:8778/jolokia/',
+        KAFKA_OTEL_COLLECT_JOLOKIA_USERNAME: 'jmx',
+        KAFKA_OTEL_COLLECT_JOLOKIA_PASSWORD: 'jmx-pw',
+      }),
+    ).toEqual({
+      endpoints: {
+        connect: {
+          url: 'https://connect:8443/',
+          username: 'ops',
+          password: 'ops-pw',
+          jolokiaUrl: 'http://connect:8778/jolokia/',
+          jolokiaUsername: 'jmx',
+          jolokiaPassword: 'jmx-pw',
+        },
+        brokerJmx: {
+          endpoints: ['http://k1:8778/jolokia/', 'http://k2:8778/jolokia/'],
+          username: 'jmx',
+          password: 'jmx-pw',
+        },
+      },
+      warnings: [],
+    });
+  });
+
+  it('leaves out a source whose URL is unusable, with one warning that prints no password', () => {
+    const { endpoints, warnings } = readConnectJmx({
+      KAFKA_OTEL_COLLECT_CONNECT_URL: 'http://ops:hunter2@connect:8083',
+      KAFKA_OTEL_COLLECT_BROKER_JMX_URLS: 'http://k1:8778/jolokia/',
+    });
+    expect(endpoints).toEqual({ brokerJmx: { endpoints: ['http://k1:8778/jolokia/'] } });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('KAFKA_OTEL_COLLECT_CONNECT_URL');
+    expect(warnings[0]).toContain('Kafka Connect is not collected');
+    expect(warnings.join('\n')).not.toContain('hunter2');
+  });
+
+  it('collects neither Connect nor JMX for half a login, and says which', () => {
+    const { endpoints, warnings } = readConnectJmx({
+      KAFKA_OTEL_COLLECT_CONNECT_URL: 'http://connect:8083',
+      KAFKA_OTEL_COLLECT_CONNECT_USERNAME: 'ops',
+    });
+    expect(endpoints).toEqual({});
+    expect(warnings).toEqual([
+      'KAFKA_OTEL_COLLECT_CONNECT_USERNAME needs KAFKA_OTEL_COLLECT_CONNECT_PASSWORD; Kafka Connect and broker JMX are not collected',
+    ]);
   });
 });
