@@ -236,6 +236,91 @@ function clientRules(t: AlertThresholds): AlertRuleGroup {
   };
 }
 
+const CONNECT = '(Connect collector {{ $labels.job }}/{{ $labels.instance }})';
+
+/**
+ * Kafka Connect from the Connect collector: the REST API's connector and task states, and the
+ * per-task error metrics of the workers' JMX. Connector names are in kafka_connect_connector.
+ */
+function connectRules(t: AlertThresholds): AlertRuleGroup {
+  const errors = 'kafka_connect_task_record_errors_total';
+  const deadLettered = 'kafka_connect_task_dlq_produce_requests_total';
+  return {
+    name: 'kafka-otel.connect',
+    rules: [
+      {
+        alert: 'KafkaConnectDown',
+        expr: 'kafka_connect_up == 0',
+        for: t.connectDownFor,
+        severity: 'warning',
+        summary: 'The Kafka Connect REST API does not answer the collector',
+        description: `kafka_connect_up is 0: the Connect REST API was unreachable, refused the credentials or answered something else, so no connector or task state is known ${CONNECT}. kafka_connect_scrape_errors_total by phase and error_type says which.`,
+      },
+      {
+        alert: 'KafkaConnectConnectorFailed',
+        expr: 'kafka_connect_connector_state{kafka_connect_state="FAILED"} == 1',
+        for: t.connectFailedFor,
+        severity: 'critical',
+        summary: 'Kafka Connect connector {{ $labels.kafka_connect_connector }} has FAILED',
+        description: `The {{ $labels.kafka_connect_connector_type }} connector {{ $labels.kafka_connect_connector }} is in state FAILED: it moves no data until it is fixed and restarted; its trace is in the collector's log and in GET /connectors/{{ $labels.kafka_connect_connector }}/status ${CONNECT}.`,
+      },
+      {
+        alert: 'KafkaConnectTaskFailed',
+        expr: 'kafka_connect_task_state{kafka_connect_state="FAILED"} == 1',
+        for: t.connectFailedFor,
+        severity: 'critical',
+        summary:
+          'Task {{ $labels.kafka_connect_task }} of Kafka Connect connector {{ $labels.kafka_connect_connector }} has FAILED',
+        description: `Task {{ $labels.kafka_connect_task }} of connector {{ $labels.kafka_connect_connector }} on worker {{ $labels.kafka_connect_worker }} is in state FAILED: its share of the data stops until it is restarted, even while the connector itself reads RUNNING ${CONNECT}.`,
+      },
+      {
+        alert: 'KafkaConnectTaskErrors',
+        expr: [
+          'sum by (job, instance, kafka_connect_connector, kafka_connect_task) (',
+          `  rate(${errors}[${t.connectTaskErrorWindow}])`,
+          `) > ${t.connectTaskErrorsPerSecond}`,
+        ].join('\n'),
+        for: t.connectTaskErrorFor,
+        severity: 'warning',
+        summary:
+          'Task {{ $labels.kafka_connect_task }} of Kafka Connect connector {{ $labels.kafka_connect_connector }} fails records',
+        description: `Task {{ $labels.kafka_connect_task }} of connector {{ $labels.kafka_connect_connector }} has {{ printf "%.2f" $value }} record errors per second (conversion, transformation, put or poll); kafka_connect_task_records_skipped_total and kafka_connect_task_dlq_produce_requests_total say where the records went ${CONNECT}.`,
+      },
+      {
+        alert: 'KafkaConnectDeadLetterQueueGrowing',
+        expr: [
+          'sum by (job, instance, kafka_connect_connector) (',
+          `  increase(${deadLettered}[${t.connectDeadLetterWindow}])`,
+          ') > 0',
+        ].join('\n'),
+        for: '0s',
+        severity: 'warning',
+        summary:
+          'Kafka Connect connector {{ $labels.kafka_connect_connector }} sends records to its dead letter queue',
+        description: `Connector {{ $labels.kafka_connect_connector }} sent about {{ $value | humanize }} record(s) to its dead letter queue topic in the last ${t.connectDeadLetterWindow}: they were not delivered and wait there to be looked at ${CONNECT}.`,
+      },
+    ],
+  };
+}
+
+/** The brokers' own JMX metrics (KafkaBrokerJmxCollector): an endpoint that stops answering. */
+function brokerJmxRules(t: AlertThresholds): AlertRuleGroup {
+  return {
+    name: 'kafka-otel.broker-jmx',
+    rules: [
+      {
+        alert: 'KafkaBrokerJmxDown',
+        expr: 'kafka_broker_jmx_up == 0',
+        for: t.brokerJmxDownFor,
+        severity: 'warning',
+        summary: 'The Jolokia agent of a Kafka broker does not answer',
+        description:
+          'Jolokia endpoint {{ $labels.endpoint }} did not answer the collector {{ $labels.job }}/{{ $labels.instance }}: the broker is down or its agent unreachable, and its request and KRaft metrics are not exported.',
+      },
+    ],
+  };
+}
+
 /** Every alert of kafka-otel, in rule groups, with these thresholds. */
 export function alertRuleGroups(thresholds: AlertThresholds): AlertRuleGroup[] {
   return [
@@ -243,5 +328,7 @@ export function alertRuleGroups(thresholds: AlertThresholds): AlertRuleGroup[] {
     clusterRules(thresholds),
     consumerGroupRules(thresholds),
     clientRules(thresholds),
+    connectRules(thresholds),
+    brokerJmxRules(thresholds),
   ];
 }

@@ -61,6 +61,23 @@ export interface AlertThresholds {
   logDirFreeRatioCritical: number;
   /** How long the free share must stay under the threshold. */
   logDirFreeFor: string;
+  /** How long the Connect REST API may stay unreachable (a worker restart takes seconds). */
+  connectDownFor: string;
+  /**
+   * How long a connector or task may stay FAILED. Connect never restarts a failed one by
+   * itself, so this only rides out a reading taken during a restart the operator asked for.
+   */
+  connectFailedFor: string;
+  /** Record errors per second of one task (conversion, transformation, put/poll) that is too many. */
+  connectTaskErrorsPerSecond: number;
+  /** Rate window of the task record errors. */
+  connectTaskErrorWindow: string;
+  /** How long the record error rate must stay over the threshold. */
+  connectTaskErrorFor: string;
+  /** Window in which any record sent to a dead letter queue fires the alert. */
+  connectDeadLetterWindow: string;
+  /** How long a broker's Jolokia agent may stay unreachable. */
+  brokerJmxDownFor: string;
 }
 
 /** The thresholds the shipped rule files are rendered with. */
@@ -89,4 +106,11 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   logDirFreeRatioWarning: 0.15,
   logDirFreeRatioCritical: 0.05,
   logDirFreeFor: '10m',
+  connectDownFor: '5m',
+  connectFailedFor: '2m',
+  connectTaskErrorsPerSecond: 0.1,
+  connectTaskErrorWindow: '5m',
+  connectTaskErrorFor: '5m',
+  connectDeadLetterWindow: '10m',
+  brokerJmxDownFor: '5m',
 };

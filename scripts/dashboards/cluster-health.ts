@@ -1,13 +1,16 @@
 /**
  * Cluster health from the collector's snapshot: brokers and partitions, replication (cluster
- * and per topic), leadership, storage and free space, the KRaft metadata quorum, and the
- * collector itself (a collector that is down must read as down, not as a healthy cluster).
+ * and per topic), leadership, storage and free space, the KRaft metadata quorum, the brokers'
+ * own request and KRaft metrics when the collector reads their JMX (`--broker-jmx-urls`), and
+ * the collector itself (a collector that is down must read as down, not as a healthy cluster).
  */
 import { ONE_IS_HEALTHY, plot, q, stat, ZERO_IS_HEALTHY, type Dashboard } from './panel-model';
 
 const JOB = 'job=~"$job"';
 const TOPIC = `${JOB}, topic=~"$topic"`;
 const R = '$__rate_interval';
+/** Said by every broker-internals panel: the row is empty without the optional JMX source. */
+const JMX = 'From the brokers’ Jolokia agents (--broker-jmx-urls); empty without them.';
 
 export const CLUSTER_HEALTH: Dashboard = {
   uid: 'kafka-otel-cluster-health',
@@ -214,8 +217,144 @@ export const CLUSTER_HEALTH: Dashboard = {
       ],
     },
     {
+      title: 'Broker internals (JMX)',
+      panels: [
+        plot(
+          'Requests per API',
+          'reqps',
+          `Requests the brokers serve per second, per API (all versions). ${JMX}`,
+          [
+            q(
+              `sum by (kafka_api_name) (rate(kafka_broker_request_count_total{${JOB}}[${R}]))`,
+              '{{kafka_api_name}}',
+            ),
+          ],
+        ),
+        plot(
+          'Request time p99 per API',
+          's',
+          `99th percentile of the time from a request’s arrival to its response, per API, on the slowest broker (the broker’s own recent sample). Fetch waits up to the consumer’s max wait by design. ${JMX}`,
+          [
+            q(
+              `max by (kafka_api_name) (kafka_broker_request_total_time_p99{${JOB}})`,
+              '{{kafka_api_name}}',
+            ),
+          ],
+        ),
+        plot(
+          'Request errors',
+          'suffix:errors/s',
+          `Responses with an error code per second, by API and Kafka error (MESSAGE_TOO_LARGE, NOT_COORDINATOR...). A series appears with its first error. ${JMX}`,
+          [
+            q(
+              `sum by (kafka_api_name, error_type) (rate(kafka_broker_request_errors_total{${JOB}}[${R}]))`,
+              '{{kafka_api_name}} {{error_type}}',
+            ),
+          ],
+        ),
+        plot(
+          'Request queue',
+          'short',
+          `Requests waiting for a request handler thread on each broker: a queue that stays up means the handlers cannot keep up. ${JMX}`,
+          [q(`max by (broker) (kafka_broker_request_queue_size{${JOB}})`, 'broker {{broker}}')],
+          { integer: true },
+        ),
+        plot(
+          'Handler and network idle',
+          'percentunit',
+          `Share of time each broker’s request handler and network processor threads are idle: near 0 the broker is saturated. ${JMX}`,
+          [
+            q(
+              `max by (broker) (kafka_broker_request_handler_idle_ratio{${JOB}})`,
+              'handlers {{broker}}',
+            ),
+            q(
+              `max by (broker) (kafka_broker_network_processor_idle_ratio{${JOB}})`,
+              'network {{broker}}',
+            ),
+          ],
+        ),
+        plot(
+          'Under-replicated and offline (brokers’ view)',
+          'short',
+          `Partitions each broker leads that are under-replicated, and partitions without a leader as the active controller counts them: the brokers’ own numbers next to the snapshot’s above. ${JMX}`,
+          [
+            q(
+              `max by (broker) (kafka_broker_partitions_under_replicated{${JOB}})`,
+              'under-replicated, broker {{broker}}',
+            ),
+            q(
+              `max(kafka_broker_controller_partitions_offline{${JOB}})`,
+              'offline (active controller)',
+            ),
+          ],
+          { integer: true },
+        ),
+        plot(
+          'Raft leader and epoch per node',
+          'none',
+          `The quorum leader and epoch as each node sees them: a node that disagrees with the others is cut off from the quorum. ${JMX}`,
+          [
+            q(`max by (broker) (kafka_raft_leader{${JOB}})`, 'leader, seen by {{broker}}'),
+            q(`max by (broker) (kafka_raft_epoch{${JOB}})`, 'epoch, seen by {{broker}}'),
+          ],
+          { integer: true },
+        ),
+        plot(
+          'Raft state and elections',
+          'short',
+          `Each node’s KRaft state (leader, follower, observer...), and the active controller changes it counted per interval. ${JMX}`,
+          [
+            q(`max by (broker, state) (kafka_raft_state{${JOB}} == 1)`, '{{broker}} {{state}}'),
+            q(
+              `sum by (broker) (increase(kafka_raft_elections_total{${JOB}}[${R}]))`,
+              'elections, counted by {{broker}}',
+            ),
+          ],
+          { integer: true },
+        ),
+        plot(
+          'Raft commit latency',
+          's',
+          `Average and longest time to commit a metadata record, per node (Kafka’s own sample window). ${JMX}`,
+          [
+            q(`max by (broker) (kafka_raft_commit_latency_avg{${JOB}})`, 'avg {{broker}}'),
+            q(`max by (broker) (kafka_raft_commit_latency_max{${JOB}})`, 'max {{broker}}'),
+          ],
+        ),
+        plot(
+          'Raft records',
+          'suffix:records/s',
+          `Metadata records each node appends to and fetches into its log (Kafka’s own rates). ${JMX}`,
+          [
+            q(`max by (broker) (kafka_raft_append_records_rate{${JOB}})`, 'append {{broker}}'),
+            q(`max by (broker) (kafka_raft_fetch_records_rate{${JOB}})`, 'fetch {{broker}}'),
+          ],
+        ),
+        plot(
+          'Metadata snapshot age',
+          's',
+          `Time since each node generated its latest metadata snapshot: it grows until the next snapshot. ${JMX}`,
+          [q(`max by (broker) (kafka_raft_snapshot_age{${JOB}})`, 'node {{broker}}')],
+        ),
+        plot(
+          'Metadata snapshot size',
+          'bytes',
+          `Size of each node’s latest metadata snapshot. ${JMX}`,
+          [q(`max by (broker) (kafka_raft_snapshot_size{${JOB}})`, 'node {{broker}}')],
+        ),
+      ],
+    },
+    {
       title: 'Collector',
       panels: [
+        plot(
+          'Broker JMX endpoints up',
+          'none',
+          `1 per broker Jolokia agent that answered the last read, 0 for one that did not (KafkaBrokerJmxDown). ${JMX}`,
+          [q(`min by (endpoint) (kafka_broker_jmx_up{${JOB}})`, '{{endpoint}}')],
+          { integer: true },
+        ),
         plot(
           'Snapshot duration',
           's',

@@ -6,9 +6,15 @@ import { CLUSTER_HEALTH } from './cluster-health';
 import { CONSUMER_GROUPS } from './consumer-groups';
 import { grafanaDashboardFile } from './grafana-json';
 import { KAFKA_CLIENTS } from './kafka-clients';
+import { KAFKA_CONNECT } from './kafka-connect';
 import type { Dashboard } from './panel-model';
 
-export const DASHBOARDS: readonly Dashboard[] = [KAFKA_CLIENTS, CONSUMER_GROUPS, CLUSTER_HEALTH];
+export const DASHBOARDS: readonly Dashboard[] = [
+  KAFKA_CLIENTS,
+  CONSUMER_GROUPS,
+  CLUSTER_HEALTH,
+  KAFKA_CONNECT,
+];
 
 export const DASHBOARDS_DIR = 'dashboards';
 

@@ -57,7 +57,12 @@ function thresholdsJson(thresholds: Thresholds | undefined): Json {
   return { mode: 'absolute', steps: steps.map((s) => ({ color: s.color, value: s.from })) };
 }
 
-function targetJson(query: PanelQuery, index: number): Json {
+/**
+ * An instant query of a table is one row per series (labels as columns, `format: table`);
+ * elsewhere one frame per series.
+ */
+function targetJson(panel: Panel, query: PanelQuery, index: number): Json {
+  const format = panel.kind === 'table' ? 'table' : 'time_series';
   return {
     refId: String.fromCharCode(65 + index),
     datasource: DATASOURCE,
@@ -65,7 +70,7 @@ function targetJson(query: PanelQuery, index: number): Json {
     legendFormat: query.legend,
     range: !query.instant,
     instant: query.instant === true,
-    ...(query.instant ? { format: 'time_series' } : {}),
+    ...(query.instant ? { format } : {}),
   };
 }
 
@@ -129,7 +134,11 @@ function panelJson(panel: Panel, id: number, gridPos: GridPos): Json {
     gridPos,
     fieldConfig: { defaults: fieldDefaults(panel), overrides: [] },
     options: optionsJson(panel),
-    targets: panel.queries.map(targetJson),
+    targets: panel.queries.map((query, index) => targetJson(panel, query, index)),
+    // A table lists the current series: the sample's timestamp is noise there.
+    ...(panel.kind === 'table'
+      ? { transformations: [{ id: 'organize', options: { excludeByName: { Time: true } } }] }
+      : {}),
   };
 }
 

@@ -4,10 +4,15 @@
  * exporting OTLP through the Collector running otel-collector.yaml, its cluster collector
  * scraped as kafka-otel-collect).
  *
+ * The demo watches the e2e cluster's Kafka Connect worker (started here: the demo creates its
+ * connectors on it, one of them feeding a dead letter queue) and the broker's JMX (the global
+ * setup runs the cluster with its Jolokia agent), as it does with its own Kafka.
+ *
  * Some panels exist for faults, so the test makes them happen, as a user of the demo would:
- * through the demo's commands a consumer crash, a send the broker refuses and a request that
- * times out; and two more `kafka-otel collect` processes, one whose series limit is too low
- * (dropped series) and one whose cluster is unreachable (scrape errors).
+ * through the demo's commands a consumer crash, a send the broker refuses, a request that
+ * times out and a connector whose task fails; and two more `kafka-otel collect` processes, one
+ * whose series limit is too low (dropped series) and one whose cluster, Connect worker and
+ * broker agent are unreachable (scrape errors).
  *
  * The queries are read from the JSON files in dashboards/, variables substituted as Grafana
  * would with "All" selected.
@@ -22,6 +27,7 @@ import {
   substituteVariables,
   type ShippedQuery,
 } from '../../scripts/dashboards/panel-queries';
+import { startConnect } from '../../scripts/local-kafka';
 import { freeSidePort, setScrapeTargets } from '../../scripts/otel-stack';
 import { REPO_ROOT } from '../support/built-package';
 import { promQuery, promTargets } from '../support/otel-stack-queries';
@@ -32,6 +38,8 @@ import { startCollectExporter } from './support/collect-process';
 
 const stack = inject('otelStack');
 const brokers = inject('kafkaBrokers');
+const cluster = inject('localKafkaCluster');
+const jolokiaUrls = inject('jolokiaUrls');
 
 const QUERIES: ShippedQuery[] = DASHBOARDS.flatMap((dashboard) =>
   shippedQueries(
@@ -44,7 +52,8 @@ const QUERIES: ShippedQuery[] = DASHBOARDS.flatMap((dashboard) =>
 /**
  * The demo's own jobs for `$job` (its two services; its cluster collector and this file's two
  * more), so no other test file's series in the same Prometheus can answer for a panel; "All"
- * (`.*`) for topic and group. Grafana's rate interval at a 1 s scrape is at least 4 scrapes.
+ * (`.*`) for topic, group and connector. Grafana's rate interval at a 1 s scrape is at least 4
+ * scrapes.
  */
 const DEMO_SERVICES = 'payments-api|settlement';
 const COLLECTOR_JOBS =
@@ -56,6 +65,7 @@ const promql = (query: ShippedQuery): string =>
       job: query.dashboard === KAFKA_CLIENTS.title ? DEMO_SERVICES : COLLECTOR_JOBS,
       topic: '.*',
       group: '.*',
+      connector: '.*',
     },
     { rateInterval: '30s', range: '15m' },
   );
@@ -70,6 +80,9 @@ describe('the dashboards on the live demo', () => {
   };
 
   beforeAll(async () => {
+    if (!cluster) throw new Error('the e2e suite runs on its own local cluster (no KAFKA_BROKERS)');
+    // Idempotent; the global teardown's stopCluster stops the worker with the cluster.
+    const connect = await startConnect({ cluster });
     demo = startProcess(
       'live demo',
       [
@@ -86,6 +99,10 @@ describe('the dashboards on the live demo', () => {
       ],
       {
         KAFKA_BROKERS: brokers.join(','),
+        // The variables the launcher prints, as a user of the demo passes them on.
+        KAFKA_CONNECT_URL: connect.url,
+        KAFKA_CONNECT_JOLOKIA_URL: connect.jolokiaUrl,
+        KAFKA_JOLOKIA_URLS: jolokiaUrls.join(','),
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         // The child's environment drops KAFKA_OTEL_*; the stack's binaries are found through it.
         ...(process.env.KAFKA_OTEL_CACHE_DIR
@@ -113,6 +130,7 @@ describe('the dashboards on the live demo', () => {
     command('crash');
     command('bad-send');
     command('timeout');
+    command('fail-connector');
 
     const [limited, unreachable] = await Promise.all([
       // Three series per snapshot: the rest of the cluster's series are dropped, and counted.
@@ -123,12 +141,18 @@ describe('the dashboards on the live demo', () => {
         groups: '.*',
         extraArgs: ['--max-series', '3'],
       }),
-      // Nothing listens on this port: every snapshot fails, and counts its error.
+      // Nothing listens on these ports: every snapshot fails, and counts its error.
       startCollectExporter({
         brokers: [`127.0.0.1:${await freeSidePort()}`],
         port: await freeSidePort(),
         topics: '.*',
         groups: '.*',
+        extraArgs: [
+          '--connect-url',
+          `http://127.0.0.1:${await freeSidePort()}`,
+          '--broker-jmx-urls',
+          `http://127.0.0.1:${await freeSidePort()}/jolokia/`,
+        ],
       }),
     ]);
     processes.push(limited, unreachable);
@@ -145,7 +169,8 @@ describe('the dashboards on the live demo', () => {
       },
       { timeoutMs: 30_000, intervalMs: 250, description: 'Prometheus to scrape the collectors' },
     );
-  });
+    // A bound: a cold Connect worker (about a minute on a busy machine) and then the demo.
+  }, 360_000);
 
   afterAll(async () => {
     if (demo && !demo.exited()) command('quit');

@@ -4,7 +4,8 @@
  *  - the otel stack `e2e` (scripts/otel-stack): the Collector running otel-collector.yaml,
  *    Jaeger v2 and Prometheus on a free loopback block searched from 17400 (built and cached
  *    on first use: a cold build takes minutes);
- *  - the single-node Kafka cluster `e2e` on base port 49592 (broker 49592, controller 49692);
+ *  - the single-node Kafka cluster `e2e` on base port 49592 (broker 49592, controller 49692),
+ *    with its Jolokia agent (49652) for the broker-internals panels (`inject('jolokiaUrls')`);
  *  - `@confluentinc/kafka-javascript` (scripts/confluent-client, cached) for the app on it.
  * Both are stopped at the end when this run started them.
  */
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cluster: NAME,
     nodes: 1,
     basePort: KAFKA_BASE_PORT,
+    jmx: true,
     log: (line) => log(`local-kafka: ${line}`),
   });
   let stack;
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide('kafkaBrokers', kafka.brokers);
   project.provide('localKafkaCluster', NAME);
+  project.provide('jolokiaUrls', kafka.jolokiaUrls ?? []);
   project.provide('otelStack', {
     name: stack.name,
     otlpHttp: stack.urls.otlpHttp,

@@ -8,6 +8,8 @@ export type DemoCommand =
   /** Handled by the settlement service. */
   | { kind: 'settlement'; command: ServiceCommand }
   | { kind: 'bad-send' }
+  /** Creates a Connect sink whose task fails (needs the demo's Connect worker). */
+  | { kind: 'fail-connector' }
   | { kind: 'rate'; rate: number }
   | { kind: 'help' }
   | { kind: 'quit' };
@@ -23,6 +25,7 @@ export const COMMAND_HELP = `Commands (a key on a terminal, or a line on stdin):
   c   crash      the settlement handler fails until KafkaJS restarts the consumer
   e   bad-send   3 payments over the broker's max message size: failed sends
   t   timeout    a probe consumer's SyncGroup times out (KafkaJS then restarts it)
+  f   fail-connector  a Connect sink whose task cannot open its file: task FAILED
       rate N     payments per second from now on
   h   help       this list
   q   quit       stop everything the demo started (also Ctrl-C)`;
@@ -35,6 +38,7 @@ const KEYS: Record<string, DemoCommand> = {
   c: { kind: 'settlement', command: { type: 'crash' } },
   e: { kind: 'bad-send' },
   t: { kind: 'settlement', command: { type: 'timeout' } },
+  f: { kind: 'fail-connector' },
   h: { kind: 'help' },
   '?': { kind: 'help' },
   q: { kind: 'quit' },
@@ -68,6 +72,8 @@ export function parseLine(line: string): DemoCommand | string | undefined {
       return { kind: 'settlement', command: { type: word } };
     case 'bad-send':
       return { kind: 'bad-send' };
+    case 'fail-connector':
+      return { kind: 'fail-connector' };
     case 'help':
       return { kind: 'help' };
     case 'quit':

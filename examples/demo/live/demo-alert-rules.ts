@@ -12,8 +12,8 @@ import {
 import { rulesFileYaml } from '../../../scripts/alerts/rules-yaml';
 
 /**
- * Durations cut from minutes to seconds, and counts cut to one event, so that `stop`, `crash`
- * or `bad-send` at the terminal turns an alert firing while one watches. The collector's
+ * Durations cut from minutes to seconds, and counts cut to one event, so that `stop`, `crash`,
+ * `bad-send` or `fail-connector` at the terminal turns an alert firing while one watches. The collector's
  * lag-status window is short too (see cluster-exporter.ts), so STOP/STALL is reached in
  * about ten seconds.
  */
@@ -37,6 +37,13 @@ export const DEMO_ALERT_THRESHOLDS: AlertThresholds = {
   requestLatencyWindow: '1m',
   requestLatencyFor: '30s',
   logDirFreeFor: '1m',
+  connectDownFor: '30s',
+  connectFailedFor: '15s',
+  // The demo's events sink rejects one record a second: the alert fires within a minute.
+  connectTaskErrorWindow: '1m',
+  connectTaskErrorFor: '30s',
+  connectDeadLetterWindow: '2m',
+  brokerJmxDownFor: '30s',
 };
 
 /** `name: demo (shipped)` for every threshold the demo changes. */

@@ -1,7 +1,8 @@
 /**
  * `npm run demo -- --live`: the payments pipeline under load, for as long as one likes, with
- * everything a deployment would have around it: the local Kafka, the real OpenTelemetry
- * Collector, Prometheus evaluating the alert rules, Jaeger, and the cluster collector. Two
+ * everything a deployment would have around it: the local Kafka (with its brokers' JMX and a
+ * Kafka Connect worker running the demo's connectors), the real OpenTelemetry Collector,
+ * Prometheus evaluating the alert rules, Jaeger, and the cluster collector. Two
  * services (`payments-api`, `settlement`) run as child processes instrumented by
  * `kafka-otel/register` and push OTLP to the Collector; the terminal slows, pauses, stops or
  * crashes the consumer and makes sends and requests fail, so lag, alerts and every dashboard
@@ -15,6 +16,7 @@ import { freeSidePort } from '../../../scripts/otel-stack';
 import { ensureTopic, GROUP, TOPIC } from '../payments';
 import { startClusterExporter, COLLECTOR_JOB, type ClusterExporter } from './cluster-exporter';
 import { COMMAND_HELP, type DemoCommand } from './commands';
+import { startDemoConnectors, type DemoConnectors } from './demo-connectors';
 import { readCommands, type CommandInput } from './command-input';
 import { changedThresholds, writeDemoRules } from './demo-alert-rules';
 import { settlementLag } from './group-lag';
@@ -119,7 +121,7 @@ export async function runLiveDemo(argv: string[]): Promise<number> {
     cleanups.push(() => infra.stop(say));
     for (const line of infra.summary) print(line);
 
-    const exporter: ClusterExporter = await startClusterExporter(infra.brokers, collectPort);
+    const exporter: ClusterExporter = await startClusterExporter(infra, collectPort);
     cleanups.push(() => exporter.stop());
 
     // The orchestrator's own client (topic setup, the lag on the progress line) is not
@@ -134,6 +136,17 @@ export async function runLiveDemo(argv: string[]): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
+
+    let connectors: DemoConnectors | undefined;
+    if (infra.connect) {
+      connectors = await startDemoConnectors(
+        infra.connect.url,
+        kafka,
+        path.join(DEMO_DIR, 'connect'),
+      );
+      const started = connectors;
+      cleanups.push(() => started.stop());
+    }
 
     const sink: LogSink = openLogSink(options.logFile);
     cleanups.push(() => sink.close());
@@ -191,6 +204,10 @@ export async function runLiveDemo(argv: string[]): Promise<number> {
     print(`                     ${urls.jaeger}/api/traces?service=${SERVICE_NAMES.settlement}`);
     print(`Apps' metrics:       ${urls.collectorMetrics}  (the Collector's Prometheus exporter)`);
     print(`Cluster collector:   ${exporter.metricsUrl}  (Prometheus job ${COLLECTOR_JOB})`);
+    if (connectors) {
+      print(`Kafka Connect connectors (${infra.connect?.url}):`);
+      for (const line of connectors.summary) print(`  ${line}`);
+    }
     print('');
     print(COMMAND_HELP);
     print('');
@@ -232,6 +249,16 @@ export async function runLiveDemo(argv: string[]): Promise<number> {
           void load
             .sendOversized(BAD_SENDS, BAD_SEND_GAP_MS)
             .then((refused) => say(`bad-send: ${refused} of ${BAD_SENDS} sends failed`));
+          return;
+        case 'fail-connector':
+          if (!connectors) {
+            say('> fail-connector: no Kafka Connect worker (set KAFKA_CONNECT_URL)');
+            return;
+          }
+          say('> fail-connector');
+          void connectors
+            .failConnector()
+            .then(say, (error: Error) => say(`fail-connector: ${error.message}`));
           return;
         case 'rate':
           load.setRate(command.rate);

@@ -1,10 +1,11 @@
 /**
- * What the live demo runs on: the local Kafka (or KAFKA_BROKERS) and the otel stack
- * (Collector, Prometheus, Jaeger) with the demo's alert rules and the cluster collector as a
- * scrape target. Each is started or reused; `stop` stops only what this run started, and gives
- * a reused stack its own rules and targets back.
+ * What the live demo runs on: the local Kafka with its brokers' Jolokia agents and a Kafka
+ * Connect worker (or KAFKA_BROKERS, with Connect and JMX only when their URLs are given too),
+ * and the otel stack (Collector, Prometheus, Jaeger) with the demo's alert rules and the cluster
+ * collector as a scrape target. Each is started or reused; `stop` stops only what this run
+ * started, and gives a reused stack its own rules and targets back.
  */
-import { startCluster, stopCluster } from '../../../scripts/local-kafka';
+import { startCluster, startConnect, stopCluster, stopConnect } from '../../../scripts/local-kafka';
 import {
   setRuleFiles,
   setScrapeTargets,
@@ -24,8 +25,18 @@ import { COLLECTOR_JOB } from './cluster-exporter';
 export const LIVE_CLUSTER = 'demo';
 export const LIVE_KAFKA_PORT = 19_292;
 
+/** A Kafka Connect worker: its REST API, and its Jolokia agent when it has one. */
+export interface ConnectEndpoints {
+  url: string;
+  jolokiaUrl?: string;
+}
+
 export interface Infrastructure {
   brokers: string[];
+  /** The Connect worker the demo's connectors run on; none for KAFKA_BROKERS without KAFKA_CONNECT_URL. */
+  connect?: ConnectEndpoints;
+  /** One Jolokia agent per broker, for the brokers' own metrics; none when not known. */
+  brokerJolokiaUrls?: string[];
   stack: StackInfo;
   /** Lines saying what was started and what reused. */
   summary: string[];
@@ -43,20 +54,65 @@ export interface InfrastructureOptions {
   signal: AbortSignal;
 }
 
+/** A comma-separated list from the environment; undefined when unset or empty. */
+function listFromEnv(name: string): string[] | undefined {
+  const values = process.env[name]?.split(',').filter(Boolean);
+  return values?.length ? values : undefined;
+}
+
+/**
+ * Kafka and, with it, the brokers' Jolokia agents and a Connect worker. A given Kafka
+ * (KAFKA_BROKERS) comes with them only when told where they are, with the variables the
+ * launcher prints: KAFKA_CONNECT_URL, KAFKA_CONNECT_JOLOKIA_URL and KAFKA_JOLOKIA_URLS.
+ */
 async function startKafka(options: InfrastructureOptions) {
-  const fromEnv = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
-  if (fromEnv?.length) return { brokers: fromEnv, started: false, source: 'KAFKA_BROKERS' };
+  const fromEnv = listFromEnv('KAFKA_BROKERS');
+  if (fromEnv) {
+    const connectUrl = process.env.KAFKA_CONNECT_URL;
+    const connectJolokiaUrl = process.env.KAFKA_CONNECT_JOLOKIA_URL;
+    return {
+      brokers: fromEnv,
+      started: false,
+      connectStarted: false,
+      source: 'KAFKA_BROKERS',
+      connect: connectUrl
+        ? { url: connectUrl, ...(connectJolokiaUrl ? { jolokiaUrl: connectJolokiaUrl } : {}) }
+        : undefined,
+      brokerJolokiaUrls: listFromEnv('KAFKA_JOLOKIA_URLS'),
+    };
+  }
   const started = await startCluster({
     cluster: LIVE_CLUSTER,
     basePort: LIVE_KAFKA_PORT,
+    jmx: true,
     log: (line) => options.log(`  kafka: ${line}`),
     signal: options.signal,
+  }).catch((error: Error) => {
+    // A 'demo' cluster left running by an older demo has no agents, and keeps them off.
+    throw new Error(
+      `${error.message}\n(the live demo runs its Kafka with --jmx; stop the old one first: npm run kafka -- stop --cluster ${LIVE_CLUSTER})`,
+      { cause: error },
+    );
   });
-  return {
-    brokers: started.brokers,
-    started: started.startedNodes.length > 0,
-    source: `local cluster '${started.cluster}'`,
-  };
+  const clusterStarted = started.startedNodes.length > 0;
+  try {
+    const connect = await startConnect({
+      cluster: LIVE_CLUSTER,
+      log: (line) => options.log(`  connect: ${line}`),
+      signal: options.signal,
+    });
+    return {
+      brokers: started.brokers,
+      started: clusterStarted,
+      connectStarted: !connect.alreadyRunning,
+      source: `local cluster '${started.cluster}'`,
+      connect: { url: connect.url, jolokiaUrl: connect.jolokiaUrl },
+      brokerJolokiaUrls: started.jolokiaUrls,
+    };
+  } catch (error) {
+    if (clusterStarted && !options.keepKafka) await stopCluster({ cluster: LIVE_CLUSTER });
+    throw error;
+  }
 }
 
 async function startOtelStack(options: InfrastructureOptions) {
@@ -82,9 +138,10 @@ async function startOtelStack(options: InfrastructureOptions) {
 export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const [kafka, otel] = await Promise.allSettled([startKafka(options), startOtelStack(options)]);
   const stopKafka = async () => {
-    if (kafka.status === 'fulfilled' && kafka.value.started && !options.keepKafka) {
-      await stopCluster({ cluster: LIVE_CLUSTER });
-    }
+    if (kafka.status !== 'fulfilled' || options.keepKafka) return;
+    // Stopping the cluster stops its worker too; a worker started on a reused cluster alone.
+    if (kafka.value.started) await stopCluster({ cluster: LIVE_CLUSTER });
+    else if (kafka.value.connectStarted) await stopConnect({ cluster: LIVE_CLUSTER });
   };
   const stopOtel = async () => {
     if (otel.status !== 'fulfilled') return;
@@ -100,7 +157,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
     await Promise.allSettled([stopKafka(), stopOtel()]);
     throw kafka.status === 'rejected' ? kafka.reason : (otel as PromiseRejectedResult).reason;
   }
-  const { brokers, started, source } = kafka.value;
+  const { brokers, started, connectStarted, source, connect, brokerJolokiaUrls } = kafka.value;
   const { stack } = otel.value;
   const fate = (isNew: boolean, keep: boolean, stop: string) =>
     !isNew
@@ -110,6 +167,8 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
         : 'started, stopped at the end';
   return {
     brokers,
+    ...(connect ? { connect } : {}),
+    ...(brokerJolokiaUrls ? { brokerJolokiaUrls } : {}),
     stack,
     summary: [
       `Kafka ${brokers.join(',')} (${source}): ${
@@ -117,6 +176,20 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
           ? 'given, left alone'
           : fate(started, options.keepKafka, `npm run kafka -- stop --cluster ${LIVE_CLUSTER}`)
       }`,
+      connect
+        ? `Kafka Connect ${connect.url}${connect.jolokiaUrl ? ` (JMX ${connect.jolokiaUrl})` : ''}: ${
+            source === 'KAFKA_BROKERS'
+              ? 'given, left alone'
+              : fate(
+                  connectStarted,
+                  options.keepKafka,
+                  `npm run kafka -- connect stop --cluster ${LIVE_CLUSTER}`,
+                )
+          }`
+        : 'Kafka Connect: none (set KAFKA_CONNECT_URL to watch one)',
+      brokerJolokiaUrls
+        ? `Brokers' JMX: ${brokerJolokiaUrls.join(',')}`
+        : "Brokers' JMX: none (set KAFKA_JOLOKIA_URLS to read it)",
       `otel stack '${stack.name}': ${fate(
         !stack.alreadyRunning,
         options.keepStack,

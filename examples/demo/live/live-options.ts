@@ -19,7 +19,8 @@ export const DEFAULT_RATE = 20;
 
 export const LIVE_USAGE = `Usage: npm run demo -- --live [options]
 
-Runs the payments pipeline under load against a local Kafka (cluster 'demo', 127.0.0.1:19292),
+Runs the payments pipeline under load against a local Kafka (cluster 'demo', 127.0.0.1:19292,
+with its brokers' JMX over Jolokia and a Kafka Connect worker running the demo's connectors),
 with the real OpenTelemetry Collector, Prometheus (evaluating the alert rules) and Jaeger,
 until Ctrl-C.
 
@@ -34,7 +35,13 @@ Options:
   -h, --help        Show this help
 
 Environment:
-  KAFKA_BROKERS     Use this Kafka (PLAINTEXT) instead of starting the local one
+  KAFKA_BROKERS     Use this Kafka (PLAINTEXT) instead of starting the local one; then
+                    Connect and the brokers' JMX only when these name them (the variables
+                    npm run kafka -- start --jmx and connect start print):
+  KAFKA_CONNECT_URL          Kafka Connect REST API (a worker on this machine: the
+                             demo's FileStream connectors use local files)
+  KAFKA_CONNECT_JOLOKIA_URL  that worker's Jolokia agent (per-task metrics)
+  KAFKA_JOLOKIA_URLS         the brokers' Jolokia agents, comma-separated
 `;
 
 function positiveNumber(flag: string, value: string | undefined): number | undefined {

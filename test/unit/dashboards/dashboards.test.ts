@@ -124,11 +124,12 @@ describe('Grafana dashboards', () => {
     }
   });
 
-  it('have three dashboards with stable uids, each panel with a unit, a description and queries', () => {
+  it('have four dashboards with stable uids, each panel with a unit, a description and queries', () => {
     expect(SHIPPED.map((d) => d.uid)).toEqual([
       'kafka-otel-clients',
       'kafka-otel-consumer-groups',
       'kafka-otel-cluster-health',
+      'kafka-otel-connect',
     ]);
     for (const dashboard of SHIPPED) {
       const panels = dashboard.panels.filter((p) => p.type !== 'row');
@@ -223,7 +224,7 @@ describe('Grafana dashboards', () => {
     const rules = QUERIES.map((query, i) => {
       const expr = substituteVariables(
         query.expr,
-        { job: '.*', topic: '.*', group: '.*' },
+        { job: '.*', topic: '.*', group: '.*', connector: '.*' },
         { rateInterval: '1m', range: '1h' },
       );
       return `      - record: dashboard_query_${i}\n        expr: ${JSON.stringify(expr)}`;
