@@ -1,4 +1,5 @@
-import type { CollectionResult, MetricProducer } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { CollectionResult, MetricProducer, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import type { KafkaBrokerJmxCollectorOptions } from './jmx/kafka-broker-jmx-collector';
 import { KafkaBrokerJmxCollector } from './jmx/kafka-broker-jmx-collector';
 import type { KafkaConnectCollectorOptions } from './connect/kafka-connect-collector';
@@ -7,6 +8,8 @@ import {
   KafkaClusterCollector,
   type KafkaClusterCollectorOptions,
 } from './kafka-cluster-collector';
+
+const NO_RESOURCE = resourceFromAttributes({});
 
 /** The sources one exporter collects: the cluster always, Kafka Connect and brokers' JMX if asked. */
 export interface KafkaCollectorsOptions {
@@ -20,7 +23,7 @@ export interface KafkaCollectorsOptions {
  * the cluster collector asks the Connect collector which groups are sink connectors, so their
  * lag is also exported per connector. As a MetricProducer it collects every source at once and
  * hands the reader all their metrics; one source failing costs only its own series (each
- * reports its own `up`).
+ * reports its own `up`), even one whose collection rejected.
  */
 export class KafkaCollectors implements MetricProducer {
   readonly cluster: KafkaClusterCollector;
@@ -59,14 +62,22 @@ export class KafkaCollectors implements MetricProducer {
     // Concurrently, so that a slow source never delays the others past the reader's timeout.
     // The cluster snapshot therefore names sink connectors from the Connect collector's latest
     // finished snapshot (the previous cycle's), which a connector's lifetime far outlasts.
-    const results = await Promise.all(this.collectors.map((collector) => collector.collect()));
-    const [first] = results;
-    return {
-      resourceMetrics: {
-        resource: first!.resourceMetrics.resource,
-        scopeMetrics: results.flatMap((result) => result.resourceMetrics.scopeMetrics),
-      },
-      errors: results.flatMap((result) => result.errors),
-    };
+    // Settled one by one: a collector that rejects (it should not) costs its own series and
+    // shows as an error of the collection, never the other sources' or the application's.
+    const settled = await Promise.allSettled(
+      this.collectors.map((collector) => collector.collect()),
+    );
+    const scopeMetrics: ScopeMetrics[] = [];
+    const errors: unknown[] = [];
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') {
+        errors.push(outcome.reason);
+        continue;
+      }
+      scopeMetrics.push(...outcome.value.resourceMetrics.scopeMetrics);
+      errors.push(...outcome.value.errors);
+    }
+    // The readers export under the MeterProvider's resource; a producer's own is not used.
+    return { resourceMetrics: { resource: NO_RESOURCE, scopeMetrics }, errors };
   }
 }

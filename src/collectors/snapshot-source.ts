@@ -59,11 +59,16 @@ export class SnapshotSource<S extends TimedSnapshot> {
     }
     // Expired: let it go now rather than hold two large snapshots while the next one is taken.
     this.latest = undefined;
-    const flight = this.takeWithDeadline().then((snapshot) => {
-      this.latest = snapshot;
-      this.inFlight = undefined;
-      return snapshot;
-    });
+    // Cleared however the take ends: a take that rejects (a bug, or another's code it called)
+    // must cost one cycle, not be handed to every later reader.
+    const flight = this.takeWithDeadline()
+      .then((snapshot) => {
+        this.latest = snapshot;
+        return snapshot;
+      })
+      .finally(() => {
+        if (this.inFlight === flight) this.inFlight = undefined;
+      });
     this.inFlight = flight;
     return flight;
   }

@@ -12,7 +12,8 @@ const text = (value: string) => value;
 /** An http(s) URL that carries no `user:password@`: credentials have settings of their own. */
 function parseEndpointUrl(value: string): URL {
   const url = parseHttpUrl(value);
-  if (url.username !== '' || url.password !== '') {
+  // Any `@`: a password holding `/` would otherwise parse as a host and a path, and be printed.
+  if (url.username !== '' || url.password !== '' || value.includes('@')) {
     throw new InvalidValue(
       'the URL holds credentials; give the username in its own setting and the password in a variable',
     );

@@ -109,5 +109,6 @@ export function parseChoice<T extends string>(text: string, allowed: readonly T[
  * that a refused URL never prints the credentials it held.
  */
 export function withoutUrlCredentials(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/g, '//');
+  // Up to the last `@` of each URL: a password may hold `/`, `:` or `#`.
+  return text.replace(/\/\/[^\s]*@/g, '//');
 }

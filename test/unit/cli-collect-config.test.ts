@@ -747,6 +747,10 @@ describe('kafka-otel collect: Kafka Connect and broker JMX', () => {
       KAFKA_OTEL_COLLECT_BROKER_JMX_URLS: 'http://k1:8778/ok,http://jmx:hunter2@k2:8778/',
     });
     expect(fromVariable).not.toContain('hunter2');
+    // A password holding `/` (base64) parses as a host and a path: refused, and not printed.
+    for (const url of ['http://ops:12/sec/ret@connect:8083', 'http://ops:s3c/ret@[bad']) {
+      expect(usageError([...BROKERS, '--connect-url', url])).not.toMatch(/sec\/ret|s3c/);
+    }
     expect(fromVariable).toContain('KAFKA_OTEL_COLLECT_BROKER_JMX_URLS');
   });
 

@@ -8,6 +8,7 @@ import {
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import type { ClusterSnapshot } from '../cluster-snapshot';
+import { CounterStarts } from './counter-starts';
 import type { Emit, MetricFamily, MetricSpec } from './metric-family';
 
 export interface SnapshotMetricsOptions {
@@ -46,8 +47,8 @@ export interface RenderedSnapshot {
  * the snapshot is frozen and families read nothing else.
  */
 export class SnapshotMetrics<S extends RenderableSnapshot = ClusterSnapshot> {
-  /** Where counters start: the renderer sees every total from its creation on. */
-  private readonly startTime: HrTime = millisToHrTime(Date.now());
+  /** Where each counter series starts: its first sighting, or the source's last restart. */
+  private readonly counterStarts = new CounterStarts();
 
   constructor(
     private readonly families: readonly MetricFamily<string, S>[],
@@ -60,6 +61,7 @@ export class SnapshotMetrics<S extends RenderableSnapshot = ClusterSnapshot> {
   }
 
   render(snapshot: S): RenderedSnapshot {
+    this.counterStarts.beginSnapshot(snapshot.takenAt);
     const time = millisToHrTime(snapshot.takenAt + snapshot.durationSeconds * 1000);
     const counts = this.count(snapshot);
     const limits = this.seriesLimits(counts);
@@ -71,8 +73,10 @@ export class SnapshotMetrics<S extends RenderableSnapshot = ClusterSnapshot> {
         (spec) => (limits.get(spec) ?? 0) > 0,
       );
       if (exported.length === 0) continue;
-      const times = { start: this.startTime, end: time };
-      const points = new FamilyPoints(family, snapshot, times, limits, exported.length);
+      const points = new FamilyPoints(family, snapshot, time, this.counterStarts, {
+        limits,
+        exported: exported.length,
+      });
       for (const spec of exported) metrics.push(lazyMetric(spec, () => points.of(spec)));
     }
     return { metrics, dropped };
@@ -133,15 +137,15 @@ class FamilyPoints<S> {
   constructor(
     private readonly family: MetricFamily<string, S>,
     private readonly snapshot: S,
-    private readonly times: { start: HrTime; end: HrTime },
-    private readonly limits: ReadonlyMap<MetricSpec, number>,
-    private readonly exported: number,
+    private readonly time: HrTime,
+    private readonly counterStarts: CounterStarts,
+    private readonly series: { limits: ReadonlyMap<MetricSpec, number>; exported: number },
   ) {}
 
   of(spec: MetricSpec): DataPoint<number>[] {
     if (this.points === undefined) {
       this.points = this.render();
-      this.unread = this.exported;
+      this.unread = this.series.exported;
     }
     const points = this.points.get(spec) ?? [];
     if (--this.unread === 0) this.points = undefined;
@@ -152,16 +156,20 @@ class FamilyPoints<S> {
     const rendered = new Map<MetricSpec, DataPoint<number>[]>();
     const emit: Record<string, Emit> = {};
     for (const [key, spec] of Object.entries<MetricSpec>(this.family.metrics)) {
-      const limit = this.limits.get(spec) ?? 0;
+      const limit = this.series.limits.get(spec) ?? 0;
       if (limit === 0) {
         emit[key] = ignore;
         continue;
       }
       const points: DataPoint<number>[] = [];
       rendered.set(spec, points);
-      // A gauge's point is an instant; a counter's total accumulated since the renderer began.
-      const start = spec.kind === 'counter' ? this.times.start : this.times.end;
-      emit[key] = pointCollector(points, start, this.times.end, limit);
+      // A gauge's point is an instant; a counter's total runs from the start of its series.
+      const startOf =
+        spec.kind === 'counter'
+          ? (value: number, attributes: Attributes) =>
+              this.counterStarts.startOf(spec.name, attributes, value, this.time)
+          : () => this.time;
+      emit[key] = pointCollector(points, startOf, this.time, limit);
     }
     this.family.observe(this.snapshot, emit);
     return rendered;
@@ -209,14 +217,14 @@ function ignore(): void {}
 
 function pointCollector(
   points: DataPoint<number>[],
-  startTime: HrTime,
+  startOf: (value: number, attributes: Attributes) => HrTime,
   endTime: HrTime,
   limit: number,
 ): Emit {
   return (value, attributes = NO_ATTRIBUTES) => {
     // A non-finite value (an unknown offset turned NaN) is a gap, not a data point.
     if (Number.isFinite(value) && points.length < limit) {
-      points.push({ startTime, endTime, attributes, value });
+      points.push({ startTime: startOf(value, attributes), endTime, attributes, value });
     }
   };
 }

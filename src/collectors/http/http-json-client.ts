@@ -229,22 +229,26 @@ export class HttpJsonClient {
 const TLS_CODE =
   /^(ERR_SSL_|ERR_TLS_|ERR_OSSL_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|HOSTNAME_MISMATCH|EPROTO)/;
 
+/**
+ * The base URL. Neither message quotes it: it may hold credentials, and a password with a `/`
+ * in it parses as a host and a path (`http://user:12/secret@host`), which is refused too.
+ */
 function parseBaseUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError(`not a URL: ${redactUrlText(url)}`);
+    throw new TypeError('the URL does not parse: expected http(s)://host:port[/path]');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`${parsed.protocol}// is not supported (http:// or https://)`);
   }
+  if (`${parsed.pathname}${parsed.search}${parsed.hash}`.includes('@')) {
+    throw new TypeError(
+      'an @ after the host: give the username and password as options, not in the URL',
+    );
+  }
   return parsed;
-}
-
-/** A URL as text with any `user:password@` removed, for a message about a URL that did not parse. */
-function redactUrlText(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//');
 }
 
 function withTrailingSlash(base: URL): URL {

@@ -107,6 +107,15 @@ describe('HttpJsonClient', () => {
     );
     expect(() => new HttpJsonClient({ url: 'ftp://127.0.0.1:1' })).toThrow(TypeError);
     expect(() => new HttpJsonClient({ url: 'not a url user:pw@x' })).toThrow(TypeError);
+    // A password holding `/` parses as host `admin`, port 12 and a path: refused, never quoted.
+    for (const url of ['http://admin:12/secret@connect:8083', 'http://admin:s3cr/et@[bad']) {
+      expect(() => new HttpJsonClient({ url })).toThrow(TypeError);
+      try {
+        new HttpJsonClient({ url });
+      } catch (error) {
+        expect((error as Error).message).not.toMatch(/secret|s3cr/);
+      }
+    }
     expect(() => new HttpJsonClient({ url: 'http://127.0.0.1:1', timeoutMs: 0 })).toThrow(
       'timeoutMs',
     );

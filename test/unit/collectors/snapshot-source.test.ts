@@ -72,4 +72,20 @@ describe('SnapshotSource', () => {
     expect((reason as Error).message).toBe('the 50 ms snapshot deadline passed');
     expect(snapshot.complete).toBe(false);
   });
+
+  it('forgets a take that rejected: the next reader gets a fresh snapshot, not the rejection', async () => {
+    let taken = 0;
+    const source = new SnapshotSource(
+      async () => {
+        taken++;
+        await tick();
+        if (taken === 1) throw new Error('a bug once');
+        return snapshotAt(2_000);
+      },
+      { shareForMs: 5_000, timeoutMs: 1_000 },
+    );
+    await expect(source.current()).rejects.toThrow('a bug once');
+    expect((await source.current()).takenAt).toBe(2_000);
+    expect(taken).toBe(2);
+  });
 });
