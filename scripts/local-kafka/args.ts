@@ -27,6 +27,13 @@ Commands:
                         its REST API answers, then print KAFKA_CONNECT_URL=http://127.0.0.1:BASE+50
                         and KAFKA_CONNECT_JOLOKIA_URL=http://127.0.0.1:BASE+51/jolokia/
                         (files in .local/kafka/NAME/connect/)
+  connect start --secure
+                        The same worker with an https REST API (certificate signed by the --secure
+                        cluster's CA) requiring HTTP Basic authentication: prints
+                        KAFKA_CONNECT_URL=https://127.0.0.1:BASE+50 and KAFKA_CONNECT_CREDENTIALS=FILE
+                        (JSON: url, username, password, caFile; mode 0600; the password is random,
+                        made once, never printed). Jolokia stays plain http on loopback. One worker
+                        per cluster: stop a running worker of the other kind first
   connect stop          Stop the worker (SIGTERM, SIGKILL after 30 s)
   connect status        Show whether the worker runs (pid, version) and the same lines as start
 
@@ -82,7 +89,14 @@ export type Command =
   | { kind: 'start-node'; cluster?: string; node: number; timeoutMs?: number }
   | { kind: 'stop'; cluster?: string; node?: number }
   | { kind: 'status'; cluster?: string }
-  | { kind: 'connect-start'; cluster?: string; connectVersion?: string; timeoutMs?: number }
+  | {
+      kind: 'connect-start';
+      cluster?: string;
+      connectVersion?: string;
+      timeoutMs?: number;
+      /** True with --secure: https and Basic authentication. */
+      secure?: boolean;
+    }
   | { kind: 'connect-stop'; cluster?: string }
   | { kind: 'connect-status'; cluster?: string };
 
@@ -127,7 +141,7 @@ const ALLOWED: Record<CommandName, ReadonlySet<FlagName>> = {
   ]),
   stop: new Set(['cluster', 'node']),
   status: new Set(['cluster']),
-  'connect start': new Set(['cluster', 'connect-version', 'timeout']),
+  'connect start': new Set(['cluster', 'connect-version', 'timeout', 'secure']),
   'connect stop': new Set(['cluster']),
   'connect status': new Set(['cluster']),
 };
@@ -219,6 +233,7 @@ export function parseArgs(argv: string[]): Command {
       cluster,
       connectVersion: versionText === undefined ? undefined : validateConnectVersion(versionText),
       timeoutMs,
+      secure: flags.has('secure') ? true : undefined,
     };
   }
   if (command === 'connect stop') return { kind: 'connect-stop', cluster };

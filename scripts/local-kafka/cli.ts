@@ -60,11 +60,18 @@ function printStarted(result: StartResult): void {
   printJolokia(result.jolokiaUrls);
 }
 
-/** Where the worker's REST API and Jolokia agent answer, after `connect start` and `connect status`. */
-function printConnectUrls(urls: Pick<ConnectStartResult, 'url' | 'jolokiaUrl'>): void {
-  process.stdout.write(
-    `KAFKA_CONNECT_URL=${urls.url}\nKAFKA_CONNECT_JOLOKIA_URL=${urls.jolokiaUrl}\n`,
-  );
+/**
+ * Where the worker's REST API and Jolokia agent answer, after `connect start` and `connect
+ * status`; for a secure worker, the file holding its credentials (never the password itself).
+ */
+function printConnectUrls(urls: {
+  url: string;
+  jolokiaUrl: string;
+  credentialsFile?: string;
+}): void {
+  const lines = [`KAFKA_CONNECT_URL=${urls.url}`, `KAFKA_CONNECT_JOLOKIA_URL=${urls.jolokiaUrl}`];
+  if (urls.credentialsFile) lines.push(`KAFKA_CONNECT_CREDENTIALS=${urls.credentialsFile}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printConnectStarted(result: ConnectStartResult): void {
@@ -74,7 +81,7 @@ function printConnectStarted(result: ConnectStartResult): void {
       ? `Kafka Connect ${result.connectVersion} worker of '${result.cluster}' is already running (pid ${result.pid}).`
       : `Kafka Connect ${result.connectVersion} worker of '${result.cluster}' is up (pid ${result.pid}, ${(result.elapsedMs / 1000).toFixed(1)} s). Stop it with: ${stop}`,
   );
-  printConnectUrls(result);
+  printConnectUrls({ ...result, credentialsFile: result.credentials?.credentialsFile });
 }
 
 async function runConnectStatus(cluster: string): Promise<number> {
@@ -83,7 +90,7 @@ async function runConnectStatus(cluster: string): Promise<number> {
     ? `up, pid ${status.pid ?? '-'}${status.restAnswers ? '' : ', REST not answering yet'}`
     : 'down';
   process.stdout.write(
-    `Connect worker of '${status.cluster}': ${state}, Kafka Connect ${status.connectVersion ?? '(never started)'}, log ${status.logPath}\n`,
+    `Connect worker of '${status.cluster}': ${state}${status.running && status.secure ? ', secure (https, Basic auth)' : ''}, Kafka Connect ${status.connectVersion ?? '(never started)'}, log ${status.logPath}\n`,
   );
   if (!status.running) return 3;
   printConnectUrls(status);

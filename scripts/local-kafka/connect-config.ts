@@ -21,8 +21,22 @@ export function connectPorts(basePort: number): { restPort: number; jolokiaPort:
   };
 }
 
-export function connectRestUrl(restPort: number): string {
-  return `http://${HOST}:${restPort}`;
+/** The REST base URL (no trailing slash): https for a secure worker. */
+export function connectRestUrl(restPort: number, secure = false): string {
+  return `${secure ? 'https' : 'http'}://${HOST}:${restPort}`;
+}
+
+/** Kafka's JAAS login module for Connect's Basic authentication: users from a properties file. */
+export const CONNECT_BASIC_AUTH_EXTENSION =
+  'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
+const PROPERTY_FILE_LOGIN_MODULE =
+  'org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule';
+
+/** What makes a worker's REST API secure: TLS with this key store, Basic auth by the extension. */
+export interface ConnectRestSecurity {
+  /** PKCS#12 key store holding the worker's key and certificate chain. */
+  keystoreFile: string;
+  keystorePassword: string;
 }
 
 export interface ConnectConfigInput {
@@ -30,6 +44,8 @@ export interface ConnectConfigInput {
   brokers: string[];
   nodeCount: number;
   restPort: number;
+  /** Present for `connect start --secure`: an https listener requiring Basic authentication. */
+  security?: ConnectRestSecurity;
 }
 
 /**
@@ -61,9 +77,42 @@ export function connectWorkerProperties(input: ConnectConfigInput): Array<[strin
     // connect-file and the converters declare themselves in ServiceLoader manifests: the default
     // (hybrid_warn) would also scan every class of the classpath by reflection, slowing the start.
     ['plugin.discovery', 'service_load'],
-    ['listeners', `http://${HOST}:${input.restPort}`],
+    ['listeners', connectRestUrl(input.restPort, input.security !== undefined)],
     ['rest.advertised.host.name', HOST],
     ['rest.advertised.port', String(input.restPort)],
-    ['rest.advertised.listener', 'http'],
+    ['rest.advertised.listener', input.security ? 'https' : 'http'],
+    ...(input.security ? secureRestProperties(input.security) : []),
   ];
+}
+
+/**
+ * The https listener and Basic authentication. PKCS#12, not PEM like the brokers: Connect hands
+ * the key store type to Jetty, which asks Java's KeyStore for it, and Java has no `PEM` key store
+ * (a 4.3.1 worker given `PEM` stops with "PEM KeyStore not available").
+ */
+function secureRestProperties(security: ConnectRestSecurity): Array<[string, string]> {
+  return [
+    ['listeners.https.ssl.keystore.type', 'PKCS12'],
+    ['listeners.https.ssl.keystore.location', security.keystoreFile],
+    ['listeners.https.ssl.keystore.password', security.keystorePassword],
+    // Clients prove who they are with Basic authentication, not with certificates.
+    ['listeners.https.ssl.client.auth', 'none'],
+    // Every request then needs `Authorization: Basic`, checked against the JAAS `KafkaConnect`
+    // login (connectJaasConfig); only the workers' own signed internal requests are exempt.
+    ['rest.extension.classes', CONNECT_BASIC_AUTH_EXTENSION],
+  ];
+}
+
+/**
+ * The JAAS file the worker's JVM gets as `-Djava.security.auth.login.config`: the `KafkaConnect`
+ * login the Basic auth extension asks for, checking users against a properties file.
+ */
+export function connectJaasConfig(usersFile: string): string {
+  const quoted = usersFile.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+  return `KafkaConnect {\n  ${PROPERTY_FILE_LOGIN_MODULE} required\n  file="${quoted}";\n};\n`;
+}
+
+/** The users file of PropertyFileLoginModule: one `username=password` line per user. */
+export function connectUsersFile(users: Array<{ username: string; password: string }>): string {
+  return users.map((u) => `${u.username}=${u.password}\n`).join('');
 }

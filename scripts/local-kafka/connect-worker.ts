@@ -1,7 +1,8 @@
 /**
  * The cluster's Kafka Connect worker: one distributed-mode JVM (connect-runtime, connect-file and
  * connect-json from Maven Central) against the cluster's PLAINTEXT listeners, REST on BASE+50 and
- * a Jolokia agent on BASE+51, files in .local/kafka/<cluster>/connect/.
+ * a Jolokia agent on BASE+51, files in .local/kafka/<cluster>/connect/. Started `secure`, its REST
+ * API is https with Basic authentication (connect-security.ts); Jolokia stays plain on loopback.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,16 @@ import {
   connectRestUrl,
   connectWorkerProperties,
   CONNECT_HEAP_MB,
+  type ConnectRestSecurity,
 } from './connect-config';
+import { getRestJson, type ConnectRestAccess } from './connect-rest-probe';
+import {
+  prepareSecureWorker,
+  readConnectCredentials,
+  restAccess,
+  type ConnectCredentials,
+} from './connect-security';
+import { writePrivate } from './certificates';
 import { InterruptedError, LocalKafkaError } from './errors';
 import { withFileLock } from './file-lock';
 import { requireJava } from './java-check';
@@ -54,6 +64,12 @@ export interface StartConnectOptions extends CommonOptions {
   timeoutMs?: number;
   /** Aborting stops the wait and kills the worker this call started. */
   signal?: AbortSignal;
+  /**
+   * An https REST API (certificate signed by the cluster's CA) requiring HTTP Basic
+   * authentication; needs a --secure cluster. Default false. A running worker of the other kind
+   * is an error, never silently restarted: someone else may be using it.
+   */
+  secure?: boolean;
 }
 
 export interface ConnectStartResult {
@@ -62,6 +78,10 @@ export interface ConnectStartResult {
   url: string;
   /** Jolokia base URL of the worker (trailing slash): what KAFKA_CONNECT_JOLOKIA_URL holds. */
   jolokiaUrl: string;
+  /** True for a worker started `secure` (https and Basic authentication). */
+  secure: boolean;
+  /** A secure worker's credentials (password included) and the file they are kept in. */
+  credentials?: ConnectCredentials;
   /** The version the worker reports on `GET /`. */
   connectVersion: string;
   pid: number;
@@ -79,8 +99,12 @@ export interface ConnectStatus {
   pid: number | undefined;
   /** True when `GET /` answers (a running worker may still be starting). */
   restAnswers: boolean;
+  /** The running worker's kind, else the last start's. */
+  secure: boolean;
   url: string;
   jolokiaUrl: string;
+  /** A secure worker's credentials file (what KAFKA_CONNECT_CREDENTIALS names). */
+  credentialsFile?: string;
   /** From `GET /` when it answers, else what the last start recorded. */
   connectVersion: string | undefined;
   logPath: string;
@@ -90,6 +114,8 @@ export interface ConnectStatus {
 /** What the last start recorded in worker.json. */
 interface WorkerInfo {
   connectVersion: string;
+  /** Absent in files written before secure workers existed: those were plain. */
+  secure?: boolean;
   startedAt: string;
 }
 
@@ -105,26 +131,12 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new InterruptedError();
 }
 
-/** GET a REST path; the status and parsed body, or undefined when nothing answered. */
-async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: response.status, body };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The version a worker reports on `GET /`, when it answers. */
-async function reportedVersion(url: string): Promise<string | undefined> {
-  const root = await getJson(`${url}/`);
+async function reportedVersion(
+  url: string,
+  access: ConnectRestAccess | undefined,
+): Promise<string | undefined> {
+  const root = await getRestJson(`${url}/`, access);
   const version = (root?.body as { version?: unknown } | undefined)?.version;
   return root?.status === 200 && typeof version === 'string' ? version : undefined;
 }
@@ -134,15 +146,24 @@ async function reportedVersion(url: string): Promise<string | undefined> {
  * KIP-1017) says the herder runs. The first two answer 200 as soon as the REST server is up,
  * even while the herder is still creating its topics, or failing to (seen with a replication
  * factor above the broker count): only /health tells. A worker older than 3.9 answers it 404.
+ * A secure worker must also accept the credentials and present a certificate the CA signed.
  */
-async function restReadiness(url: string): Promise<string | undefined> {
+async function restReadiness(
+  url: string,
+  access: ConnectRestAccess | undefined,
+): Promise<string | undefined> {
   for (const route of ['/', '/connectors', '/health']) {
-    const answer = await getJson(`${url}${route}`);
+    const answer = await getRestJson(`${url}${route}`, access);
     if (answer?.status === 200 || (route === '/health' && answer?.status === 404)) continue;
     // /health blocks for up to 10 s while the herder is not ready: no answer means not yet.
     return `GET ${url}${route} ${answer ? `answered ${answer.status}` : 'got no answer'}`;
   }
   return undefined;
+}
+
+/** `secure` or `plain`, in messages about a running worker of the other kind. */
+function kindOf(secure: boolean): string {
+  return secure ? 'secure (https, Basic auth)' : 'plain (http)';
 }
 
 function workerFailure(paths: ConnectPaths, pid: number, logOffset: number, reason: string): Error {
@@ -161,6 +182,7 @@ async function waitForWorker(
   pid: number,
   logOffset: number,
   url: string,
+  access: ConnectRestAccess | undefined,
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
@@ -168,7 +190,7 @@ async function waitForWorker(
   const timeoutSeconds = Math.round(timeoutMs / 100) / 10;
   for (;;) {
     throwIfAborted(signal);
-    const problem = await restReadiness(url);
+    const problem = await restReadiness(url, access);
     if (problem === undefined) return;
     if (!isAlive(pid)) throw workerFailure(paths, pid, logOffset, 'exited during startup');
     if (Date.now() >= deadline) {
@@ -222,10 +244,17 @@ function writeWorkerFiles(
   restPort: number,
   connectVersion: string,
   logging: LoggingSetup,
+  security: ConnectRestSecurity | undefined,
 ): string {
   fs.mkdirSync(paths.dir, { recursive: true });
-  const props = connectWorkerProperties({ brokers, nodeCount: state.nodeCount, restPort });
-  fs.writeFileSync(
+  const props = connectWorkerProperties({
+    brokers,
+    nodeCount: state.nodeCount,
+    restPort,
+    security,
+  });
+  // Private: a secure worker's properties hold its key store password.
+  writePrivate(
     paths.propertiesPath,
     renderProperties(
       props,
@@ -247,18 +276,26 @@ export async function startConnect(options: StartConnectOptions = {}): Promise<C
   const log: Log = options.log ?? (() => undefined);
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_START_TIMEOUT_MS;
+  const secure = options.secure ?? false;
 
   return withFileLock(connectLockPath(cluster), `the Connect worker of '${cluster}'`, async () => {
     const state = requireState(cluster);
     const connectVersion = options.connectVersion ?? connectVersionFor(state.kafkaVersion);
     const { restPort, jolokiaPort } = connectPorts(state.basePort);
-    const url = connectRestUrl(restPort);
+    const url = connectRestUrl(restPort, secure);
     const agentUrl = jolokiaUrl(jolokiaPort);
     const paths = connectPaths(cluster);
-    const result = (pid: number, version: string, alreadyRunning: boolean): ConnectStartResult => ({
+    const result = (
+      pid: number,
+      version: string,
+      alreadyRunning: boolean,
+      credentials: ConnectCredentials | undefined,
+    ): ConnectStartResult => ({
       cluster,
       url,
       jolokiaUrl: agentUrl,
+      secure,
+      ...(credentials ? { credentials } : {}),
       connectVersion: version,
       pid,
       alreadyRunning,
@@ -269,26 +306,48 @@ export async function startConnect(options: StartConnectOptions = {}): Promise<C
 
     const runningPid = runningNodePid(paths.pidPath, paths.propertiesPath);
     if (runningPid !== undefined) {
-      const recorded = readWorkerInfo(paths)?.connectVersion;
+      const info = readWorkerInfo(paths);
+      const recorded = info?.connectVersion;
       if (options.connectVersion !== undefined && recorded !== options.connectVersion) {
         throw new LocalKafkaError(
           `The Connect worker of '${cluster}' already runs Connect ${recorded ?? '(unknown)'}; ` +
             `stop it first with \`npm run kafka -- connect stop --cluster ${cluster}\` to run ${options.connectVersion}.`,
         );
       }
+      // One worker per cluster (same ports, group and topics); replacing it would pull it away
+      // from whoever started it, so asking for the other kind is refused.
+      const runningSecure = info?.secure ?? false;
+      if (runningSecure !== secure) {
+        throw new LocalKafkaError(
+          `The Connect worker of '${cluster}' already runs ${kindOf(runningSecure)}; stop it first with ` +
+            `\`npm run kafka -- connect stop --cluster ${cluster}\` to start a ${kindOf(secure)} one.`,
+        );
+      }
+      const credentials = secure ? readConnectCredentials(cluster) : undefined;
+      if (secure && !credentials) {
+        throw new LocalKafkaError(
+          `The secure Connect worker of '${cluster}' runs but its credentials file is missing; restart it with ` +
+            `\`npm run kafka -- connect stop --cluster ${cluster}\` and \`connect start --secure\`.`,
+        );
+      }
+      const access = credentials ? restAccess(credentials) : undefined;
       await waitForWorker(
         paths,
         runningPid,
         fileSize(paths.logPath),
         url,
+        access,
         timeoutMs,
         options.signal,
       );
       await waitForJolokia([agentUrl], Date.now() + timeoutMs, timeoutMs / 1000, options);
-      return result(runningPid, (await reportedVersion(url)) ?? connectVersion, true);
+      const version = (await reportedVersion(url, access)) ?? connectVersion;
+      return result(runningPid, version, true, credentials);
     }
 
     const brokers = requireRunningCluster(state);
+    const secured = secure ? await prepareSecureWorker(state, url, env) : undefined;
+    const access = secured ? restAccess(secured.credentials) : undefined;
     const java = await requireJava(env);
     const libs = await ensureConnectLibs(connectVersion, log, env);
     const agentJar = await ensureJolokiaAgent(log, env);
@@ -300,25 +359,28 @@ export async function startConnect(options: StartConnectOptions = {}): Promise<C
       restPort,
       connectVersion,
       libs.logging,
+      secured?.rest,
     );
-    fs.writeFileSync(
-      paths.infoPath,
-      `${JSON.stringify({ connectVersion, startedAt: new Date().toISOString() } satisfies WorkerInfo, null, 2)}\n`,
-    );
+    const info: WorkerInfo = { connectVersion, secure, startedAt: new Date().toISOString() };
+    fs.writeFileSync(paths.infoPath, `${JSON.stringify(info, null, 2)}\n`);
 
     log(
-      `Starting Kafka Connect ${connectVersion} worker of '${cluster}': REST ${url}, Jolokia ${agentUrl}, brokers ${brokers.join(',')}, log ${paths.logPath}`,
+      `Starting Kafka Connect ${connectVersion} worker of '${cluster}': REST ${url}${secure ? ' (Basic auth)' : ''}, Jolokia ${agentUrl}, brokers ${brokers.join(',')}, log ${paths.logPath}`,
     );
     const logOffset = fileSize(paths.logPath);
     const pid = spawnDetachedJvm({
       java: java.path,
-      jvmArgs: kafkaJvmArgs({
-        libsDir: libs.dir,
-        logging: libs.logging,
-        logConfigPath,
-        heapMb: CONNECT_HEAP_MB,
-        javaAgents: [jolokiaAgentArg(agentJar, jolokiaPort)],
-      }),
+      jvmArgs: [
+        ...kafkaJvmArgs({
+          libsDir: libs.dir,
+          logging: libs.logging,
+          logConfigPath,
+          heapMb: CONNECT_HEAP_MB,
+          javaAgents: [jolokiaAgentArg(agentJar, jolokiaPort)],
+        }),
+        // The Basic auth extension reads its users through this JAAS file's `KafkaConnect` login.
+        ...(secured ? [`-Djava.security.auth.login.config=${secured.jaasFile}`] : []),
+      ],
       mainClass: CONNECT_MAIN_CLASS,
       args: [paths.propertiesPath],
       cwd: paths.dir,
@@ -326,7 +388,7 @@ export async function startConnect(options: StartConnectOptions = {}): Promise<C
     });
     fs.writeFileSync(paths.pidPath, `${pid}\n`);
     try {
-      await waitForWorker(paths, pid, logOffset, url, timeoutMs, options.signal);
+      await waitForWorker(paths, pid, logOffset, url, access, timeoutMs, options.signal);
       await waitForJolokia([agentUrl], Date.now() + timeoutMs, timeoutMs / 1000, {
         signal: options.signal,
         stillRunning: () => (isAlive(pid) ? undefined : `The Connect worker (pid ${pid}) exited.`),
@@ -337,7 +399,8 @@ export async function startConnect(options: StartConnectOptions = {}): Promise<C
       fs.rmSync(paths.pidPath, { force: true });
       throw error;
     }
-    return result(pid, (await reportedVersion(url)) ?? connectVersion, false);
+    const version = (await reportedVersion(url, access)) ?? connectVersion;
+    return result(pid, version, false, secured?.credentials);
   });
 }
 
@@ -372,23 +435,31 @@ export async function stopConnectProcess(
   return outcome;
 }
 
-/** Whether the cluster's worker runs and answers, with its URLs and version. */
+/** Whether the cluster's worker runs and answers, with its URLs, kind and version. */
 export async function connectStatus(options: CommonOptions = {}): Promise<ConnectStatus> {
   const cluster = validateClusterName(options.cluster ?? DEFAULT_CLUSTER);
   const state = requireState(cluster);
   const { restPort, jolokiaPort } = connectPorts(state.basePort);
-  const url = connectRestUrl(restPort);
   const paths = connectPaths(cluster);
+  const info = readWorkerInfo(paths);
+  const secure = info?.secure ?? false;
+  const url = connectRestUrl(restPort, secure);
+  const credentials = secure ? readConnectCredentials(cluster) : undefined;
   const pid = runningNodePid(paths.pidPath, paths.propertiesPath);
-  const reported = pid === undefined ? undefined : await reportedVersion(url);
+  const reported =
+    pid === undefined || (secure && !credentials)
+      ? undefined
+      : await reportedVersion(url, credentials ? restAccess(credentials) : undefined);
   return {
     cluster,
     running: pid !== undefined,
     pid,
     restAnswers: reported !== undefined,
+    secure,
     url,
     jolokiaUrl: jolokiaUrl(jolokiaPort),
-    connectVersion: reported ?? readWorkerInfo(paths)?.connectVersion,
+    ...(credentials ? { credentialsFile: credentials.credentialsFile } : {}),
+    connectVersion: reported ?? info?.connectVersion,
     logPath: paths.logPath,
     dir: paths.dir,
   };

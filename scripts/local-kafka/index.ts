@@ -13,6 +13,7 @@ export {
 export { type SecuredClusterSettings, type UserCredentials } from './cluster-security';
 export { DEFAULT_CLUSTER, type CommonOptions } from './cluster-state';
 export { CONNECT_GROUP_ID, CONNECT_INTERNAL_TOPICS } from './connect-config';
+export { CONNECT_REST_USERNAME, type ConnectCredentials } from './connect-security';
 export {
   connectStatus,
   DEFAULT_CONNECT_START_TIMEOUT_MS,

@@ -107,10 +107,18 @@ export function renderPom(kafkaVersion: string, logging: LoggingSetup): string {
   });
 }
 
-/** Artifacts of a Connect worker able to run the FileStream connectors with JSON converters. */
-export const CONNECT_ARTIFACT_IDS = ['connect-runtime', 'connect-file', 'connect-json'] as const;
+/**
+ * Artifacts of a Connect worker able to run the FileStream connectors with JSON converters, and
+ * to require HTTP Basic authentication on its REST API (`connect start --secure`).
+ */
+export const CONNECT_ARTIFACT_IDS = [
+  'connect-runtime',
+  'connect-file',
+  'connect-json',
+  'connect-basic-auth-extension',
+] as const;
 
-/** A distributed Connect worker's classpath: all three Connect artifacts of ONE version. */
+/** A distributed Connect worker's classpath: all Connect artifacts of ONE version. */
 export function renderConnectPom(connectVersion: string, logging: LoggingSetup): string {
   return renderResolverPom({
     name: `kafka-connect-${connectVersion}`,

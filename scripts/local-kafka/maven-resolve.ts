@@ -194,7 +194,7 @@ export function ensureKafkaLibs(
   );
 }
 
-/** A Connect worker's jars: connect-runtime, connect-file and connect-json of one version. */
+/** A Connect worker's jars: connect-runtime, -file, -json and -basic-auth-extension of one version. */
 export function ensureConnectLibs(
   connectVersion: string,
   log: Log,
@@ -205,7 +205,8 @@ export function ensureConnectLibs(
       what: `Kafka Connect ${connectVersion}`,
       version: connectVersion,
       dir: connectVersionCacheDir(connectVersion, env),
-      requiredJar: `connect-file-${connectVersion}.jar`,
+      // The artifact added last: a cache resolved before it was added is resolved again, once.
+      requiredJar: `connect-basic-auth-extension-${connectVersion}.jar`,
       renderPom: (logging) => renderConnectPom(connectVersion, logging),
     },
     log,

@@ -175,12 +175,18 @@ describe('Jolokia agent', () => {
 });
 
 describe('renderConnectPom', () => {
-  it('resolves connect-runtime, connect-file and connect-json of one version with log4j2', () => {
+  it('resolves connect-runtime, -file, -json and -basic-auth-extension of one version with log4j2', () => {
     const pom = renderConnectPom('4.3.1', loggingSetupFor('4.3.1'));
-    for (const artifact of ['connect-runtime', 'connect-file', 'connect-json']) {
+    const artifacts = [
+      'connect-runtime',
+      'connect-file',
+      'connect-json',
+      'connect-basic-auth-extension',
+    ];
+    for (const artifact of artifacts) {
       expect(pom).toContain(`<artifactId>${artifact}</artifactId>\n      <version>4.3.1</version>`);
     }
-    expect(pom.match(/<version>4\.3\.1<\/version>/g)).toHaveLength(3);
+    expect(pom.match(/<version>4\.3\.1<\/version>/g)).toHaveLength(artifacts.length);
     expect(pom).toContain('<artifactId>log4j-slf4j-impl</artifactId>');
     expect(pom).not.toContain('kafka_2.13');
   });
