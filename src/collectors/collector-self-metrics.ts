@@ -8,7 +8,6 @@ import {
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { ATTR_ERROR_TYPE, ATTR_PHASE } from './collector-attributes';
-import type { ClusterSnapshot, SnapshotError, SnapshotPhase } from './cluster-snapshot';
 
 const DURATION_BOUNDARIES = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -55,16 +54,36 @@ export const COLLECTOR_SELF_METRICS = {
       'Series of cluster snapshots not exported because they were past the series limit.',
     attributes: [],
   },
-} as const satisfies Record<string, SelfMetricDefinition>;
+} as const satisfies SelfMetricDefinitions;
 
 /**
- * The collector's own work: snapshot duration and errors, late phase results and series left
- * out by the limit, counted once per snapshot taken (not per reader that exported it) and
- * exported with the snapshot's metrics, cumulative since the collector started. Produced here
- * rather than through SDK instruments so that an export shows the errors of the very snapshot
- * it exports: a reader reads SDK instruments while the producer is still taking the snapshot.
+ * The self metrics a collector declares: the snapshot duration histogram and the error counter
+ * always; late phase results and series dropped by the limit where the collector has them (the
+ * cluster collector does, the Connect collector does not).
  */
-export class CollectorSelfMetrics {
+export interface SelfMetricDefinitions {
+  readonly scrapeDuration: SelfMetricDefinition;
+  readonly scrapeErrors: SelfMetricDefinition;
+  readonly lateResults?: SelfMetricDefinition;
+  readonly seriesDropped?: SelfMetricDefinition;
+}
+
+/** What a finished snapshot tells its self metrics. */
+export interface SnapshotOutcome {
+  readonly durationSeconds: number;
+  readonly errors: ReadonlyArray<{ readonly phase: string; readonly errorType: string }>;
+}
+
+/**
+ * A collector's own work: snapshot duration and errors (and, where declared, late phase
+ * results and series left out by the limit), counted once per snapshot taken (not per reader
+ * that exported it) and exported with the snapshot's metrics, cumulative since the collector
+ * started. Produced here rather than through SDK instruments so that an export shows the
+ * errors of the very snapshot it exports: a reader reads SDK instruments while the producer is
+ * still taking the snapshot. One class for every collector; each brings its own names, so a
+ * process running several collectors never mixes their numbers under one name.
+ */
+export class SelfMetrics {
   private readonly startTime: HrTime;
   private readonly durationCounts = new Array<number>(DURATION_BOUNDARIES.length + 1).fill(0);
   private durationSum = 0;
@@ -72,16 +91,19 @@ export class CollectorSelfMetrics {
   private durationMin = Infinity;
   private durationMax = -Infinity;
   /** Errors by phase and error type. */
-  private readonly errors = new Map<SnapshotPhase, Map<string, number>>();
-  private readonly late = new Map<SnapshotPhase, number>();
+  private readonly errors = new Map<string, Map<string, number>>();
+  private readonly late = new Map<string, number>();
   private dropped = 0;
 
-  constructor(startedAt: number = Date.now()) {
+  constructor(
+    private readonly definitions: SelfMetricDefinitions,
+    startedAt: number = Date.now(),
+  ) {
     this.startTime = millisToHrTime(startedAt);
   }
 
   /** A snapshot was taken: its duration and errors. */
-  snapshotTaken(snapshot: ClusterSnapshot): void {
+  snapshotTaken(snapshot: SnapshotOutcome): void {
     const seconds = snapshot.durationSeconds;
     let bucket = DURATION_BOUNDARIES.findIndex((boundary) => seconds <= boundary);
     if (bucket < 0) bucket = DURATION_BOUNDARIES.length;
@@ -90,17 +112,15 @@ export class CollectorSelfMetrics {
     this.durationCount++;
     this.durationMin = Math.min(this.durationMin, seconds);
     this.durationMax = Math.max(this.durationMax, seconds);
-    for (const error of snapshot.errors) this.countError(error);
-  }
-
-  private countError({ phase, errorType }: SnapshotError): void {
-    let byType = this.errors.get(phase);
-    if (byType === undefined) this.errors.set(phase, (byType = new Map<string, number>()));
-    increment(byType, errorType);
+    for (const { phase, errorType } of snapshot.errors) {
+      let byType = this.errors.get(phase);
+      if (byType === undefined) this.errors.set(phase, (byType = new Map<string, number>()));
+      increment(byType, errorType);
+    }
   }
 
   /** A phase settled after its snapshot was assembled; its result was dropped. */
-  lateResult(phase: SnapshotPhase): void {
+  lateResult(phase: string): void {
     increment(this.late, phase);
   }
 
@@ -109,17 +129,14 @@ export class CollectorSelfMetrics {
     this.dropped += count;
   }
 
-  /** The metrics as of now. */
+  /** The declared metrics as of now. */
   metrics(now: number = Date.now()): MetricData[] {
     const endTime = millisToHrTime(now);
-    const { startTime } = this;
+    const { startTime, definitions } = this;
     const metrics: MetricData[] = [];
     if (this.durationCount > 0) {
       const duration: HistogramMetricData = {
-        descriptor: {
-          ...descriptor(COLLECTOR_SELF_METRICS.scrapeDuration),
-          valueType: ValueType.DOUBLE,
-        },
+        descriptor: { ...descriptor(definitions.scrapeDuration), valueType: ValueType.DOUBLE },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints: [
@@ -149,13 +166,6 @@ export class CollectorSelfMetrics {
       isMonotonic: true,
       dataPoints: points,
     });
-    const byPhase = (counts: Map<SnapshotPhase, number>) =>
-      [...counts].map(([phase, value]) => ({
-        startTime,
-        endTime,
-        attributes: { [ATTR_PHASE]: phase },
-        value,
-      }));
     if (this.errors.size > 0) {
       const points = [...this.errors].flatMap(([phase, byType]) =>
         [...byType].map(([errorType, value]) => ({
@@ -165,17 +175,32 @@ export class CollectorSelfMetrics {
           value,
         })),
       );
-      metrics.push(counter(COLLECTOR_SELF_METRICS.scrapeErrors, points));
+      metrics.push(counter(definitions.scrapeErrors, points));
     }
-    if (this.late.size > 0) {
-      metrics.push(counter(COLLECTOR_SELF_METRICS.lateResults, byPhase(this.late)));
+    if (definitions.lateResults && this.late.size > 0) {
+      const points = [...this.late].map(([phase, value]) => ({
+        startTime,
+        endTime,
+        attributes: { [ATTR_PHASE]: phase },
+        value,
+      }));
+      metrics.push(counter(definitions.lateResults, points));
     }
-    metrics.push(
-      counter(COLLECTOR_SELF_METRICS.seriesDropped, [
-        { startTime, endTime, attributes: {}, value: this.dropped },
-      ]),
-    );
+    if (definitions.seriesDropped) {
+      metrics.push(
+        counter(definitions.seriesDropped, [
+          { startTime, endTime, attributes: {}, value: this.dropped },
+        ]),
+      );
+    }
     return metrics;
+  }
+}
+
+/** The cluster collector's self metrics ({@link COLLECTOR_SELF_METRICS}). */
+export class CollectorSelfMetrics extends SelfMetrics {
+  constructor(startedAt: number = Date.now()) {
+    super(COLLECTOR_SELF_METRICS, startedAt);
   }
 }
 

@@ -265,14 +265,19 @@ export const WORKER_BEAN_ATTRIBUTES = {
   'connect-worker-rebalance-metrics': ['completed-rebalances-total', 'rebalancing'],
 } as const;
 
-/** Whether the worker's Jolokia agent answered this cycle (exported only with `jolokiaUrl`). */
+/**
+ * Whether the worker's Jolokia agent answered every query this cycle (exported only with
+ * `jolokiaUrl`). Like `kafka.broker.jmx.up`: one refused query (an access policy) makes it 0,
+ * while what the agent did answer is still exported, so a partly forbidden agent is seen as
+ * unhealthy yet keeps the metrics it allows.
+ */
 export const connectJmxHealthMetrics = metricFamily<'up', ConnectSnapshot>(
   {
     up: {
       name: 'kafka.connect.jmx.up',
       unit: '1',
       description:
-        "1 when the worker's Jolokia agent answered this cycle, 0 when not (its task metrics are then not exported; the REST metrics are unaffected). Exported only when a Jolokia URL is configured.",
+        "1 when the worker's Jolokia agent answered every query this cycle, 0 when it was unreachable (then no task metrics are exported) or refused or failed a query (then what it did answer is still exported); the REST metrics are unaffected. Exported only when a Jolokia URL is configured.",
       attributes: [],
     },
   },
@@ -282,9 +287,9 @@ export const connectJmxHealthMetrics = metricFamily<'up', ConnectSnapshot>(
 );
 
 /**
- * Per-task and worker metrics from the worker's JMX. Exported only when both the agent and the
- * REST API answered: task series carry connector names, and a Connect cluster whose REST API
- * is down must not read as healthy.
+ * Per-task and worker metrics from the worker's JMX: what the agent answered (all of it, or
+ * the queries it did not refuse). Exported only while the REST API answers: task series carry
+ * connector names, and a Connect cluster whose REST API is down must not read as healthy.
  */
 export const connectJmxMetrics = metricFamily(
   {
@@ -293,7 +298,7 @@ export const connectJmxMetrics = metricFamily(
   },
   (snapshot: ConnectSnapshot, emit) => {
     const { jmx } = snapshot;
-    if (!snapshot.up || !jmx?.up) return;
+    if (!snapshot.up || !jmx) return;
     const tasksOf: Record<TaskBean, readonly TaskJmx[]> = {
       'source-task-metrics': jmx.sourceTasks,
       'sink-task-metrics': jmx.sinkTasks,

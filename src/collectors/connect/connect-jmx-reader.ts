@@ -1,4 +1,4 @@
-import { JolokiaClient, type MBeanReading } from '../jmx/jolokia-client';
+import { JolokiaClient, type MBeanQueryFailure, type MBeanReading } from '../jmx/jolokia-client';
 import type { HttpEndpointOptions } from '../http/http-json-client';
 import type { NameFilter } from '../name-filter';
 import {
@@ -33,10 +33,13 @@ export class ConnectJmxReader {
   }
 
   /**
-   * The reading, and how many queries the agent refused or failed (its access policy, a bean
-   * that threw): those beans are missing from the reading while the others are exported.
+   * The reading, and the queries the agent refused or failed (its access policy, a bean that
+   * threw): those beans are missing from the reading, which is then not `up`, while the beans
+   * of the other queries are kept.
    */
-  async read(signal: AbortSignal): Promise<{ reading: ConnectJmxReading; failedQueries: number }> {
+  async read(
+    signal: AbortSignal,
+  ): Promise<{ reading: ConnectJmxReading; failures: readonly MBeanQueryFailure[] }> {
     const queries = [
       ...TASK_BEANS.map((type) => ({
         mbean: `kafka.connect:type=${type},connector=*,task=*`,
@@ -61,14 +64,14 @@ export class ConnectJmxReader {
       }
     }
     const reading: ConnectJmxReading = {
-      up: true,
+      up: failures.length === 0,
       sourceTasks: tasks.get('source-task-metrics')!,
       sinkTasks: tasks.get('sink-task-metrics')!,
       connectorTasks: tasks.get('connector-task-metrics')!,
       taskErrors: tasks.get('task-error-metrics')!,
       worker,
     };
-    return { reading, failedQueries: failures.length };
+    return { reading, failures };
   }
 
   close(): void {

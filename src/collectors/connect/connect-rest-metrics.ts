@@ -21,7 +21,7 @@ export const connectHealthMetrics = metricFamily<'up', ConnectSnapshot>(
       name: 'kafka.connect.up',
       unit: '1',
       description:
-        '1 when the Connect REST API answered this cycle with a valid reply, 0 when it was unreachable, refused the credentials or answered something else (then no connector or task series are exported).',
+        '1 when the Connect REST API answered this cycle with a valid reply, 0 when it was unreachable, refused the credentials or answered something that is not a connector list (then no connector or task series are exported). One malformed connector entry does not make it 0: see kafka.connect.skipped_connectors.',
       attributes: [],
     },
   },
@@ -40,7 +40,8 @@ export const connectStatusMetrics = metricFamily<
   | 'workerConnectors'
   | 'workerTasks'
   | 'connectorRestarts'
-  | 'taskRestarts',
+  | 'taskRestarts'
+  | 'skippedConnectors',
   ConnectSnapshot
 >(
   {
@@ -98,9 +99,17 @@ export const connectStatusMetrics = metricFamily<
         'Restarts of the task observed between snapshots, as for kafka.connect.connector.restarts.',
       attributes: TASK,
     },
+    skippedConnectors: {
+      name: 'kafka.connect.skipped_connectors',
+      unit: '{connector}',
+      description:
+        'Connector entries of the last REST reply left out because they were malformed (a name past 1024 characters, a field of the wrong type or shape); they have no other series while it lasts. Exported while kafka.connect.up is 1.',
+      attributes: [],
+    },
   },
   (snapshot, emit) => {
     if (!snapshot.up) return;
+    emit.skippedConnectors(snapshot.skippedConnectors.length);
     const connectorsOn = new Map<string, number>();
     const tasksOn = new Map<string, number>();
     for (const connector of snapshot.connectors) {

@@ -8,10 +8,18 @@ export class ConnectReplyError extends Error {
   }
 }
 
-/** What `GET /` says about the worker that answered. */
-export interface WorkerInfo {
-  version: string;
-  kafkaClusterId: string;
+/** A connector entry left out of a reply because it is malformed. */
+export interface SkippedConnector {
+  /** Its name, shortened for a log line (a name past the limit is one reason to skip). */
+  readonly name: string;
+  /** What is wrong with it, one short line. */
+  readonly reason: string;
+}
+
+/** A `GET /connectors` reply: the connectors it reports, and the entries it had to leave out. */
+export interface ConnectorsReply {
+  connectors: ConnectorStatus[];
+  skipped: SkippedConnector[];
 }
 
 /** Limits on what a reply may hold: a hostile or broken server cannot make us keep more. */
@@ -20,45 +28,57 @@ const MAX_TASKS_PER_CONNECTOR = 10_000;
 const MAX_NAME_CHARS = 1_024;
 /** A stack trace is kept for the log line and span event only; its head is what matters. */
 const MAX_TRACE_CHARS = 16 * 1024;
+/** The most of a skipped connector's name, and of the reason, a log line shows. */
+const MAX_SHOWN_NAME_CHARS = 80;
+const MAX_SHOWN_REASON_CHARS = 200;
 const STATE = /^[A-Z_]{1,32}$/;
 const TYPE = /^[a-z_]{1,32}$/;
-
-/** `GET /`: `{ version, commit, kafka_cluster_id }`. */
-export function parseWorkerInfo(body: unknown): WorkerInfo {
-  const root = record(body, 'GET /');
-  return {
-    version: text(root.version, 'GET / version', 64),
-    kafkaClusterId: text(root.kafka_cluster_id, 'GET / kafka_cluster_id', 256),
-  };
-}
 
 /**
  * `GET /connectors?expand=status&expand=info`: `{ <name>: { status, info } }`. A connector
  * without a status or info was deleted (or not yet started) while the worker assembled the
- * reply: it is not there. Anything else of the wrong shape makes the whole reply malformed:
- * the snapshot reads "down", never a partial picture that looks healthy.
+ * reply: it is not there. One malformed entry (a name past the limit, a field of the wrong
+ * type) is left out and listed in `skipped`, so one odd connector costs its own series, not
+ * the cluster's. A reply whose shape is wrong as a whole (not an object of entries, past the
+ * entry limit) throws a ConnectReplyError: the snapshot reads "down", never a partial picture
+ * that looks healthy.
  */
 export function parseConnectors(
   body: unknown,
   include: (name: string) => boolean,
-): ConnectorStatus[] {
+): ConnectorsReply {
   const root = record(body, 'GET /connectors');
   const names = Object.keys(root);
   if (names.length > MAX_CONNECTORS) {
     throw new ConnectReplyError(`GET /connectors: more than ${MAX_CONNECTORS} connectors`);
   }
-  const connectors: ConnectorStatus[] = [];
+  const reply: ConnectorsReply = { connectors: [], skipped: [] };
   for (const name of names) {
     if (name.length === 0 || name.length > MAX_NAME_CHARS) {
-      throw new ConnectReplyError('GET /connectors: a connector name is empty or too long');
+      // Not matched against the filter: a name past the limit is no name to report anyway.
+      reply.skipped.push({
+        name: oneLine(name, MAX_SHOWN_NAME_CHARS),
+        reason: `the name is empty or longer than ${MAX_NAME_CHARS} characters`,
+      });
+      continue;
     }
     if (!include(name)) continue;
-    const entry = record(root[name], `connector ${name}`);
-    if (entry.status === undefined || entry.status === null) continue;
-    if (entry.info === undefined || entry.info === null) continue;
-    connectors.push(parseConnector(name, record(entry.status, name), record(entry.info, name)));
+    try {
+      const entry = record(root[name], `connector ${name}`);
+      if (entry.status === undefined || entry.status === null) continue;
+      if (entry.info === undefined || entry.info === null) continue;
+      reply.connectors.push(
+        parseConnector(name, record(entry.status, name), record(entry.info, name)),
+      );
+    } catch (error) {
+      if (!(error instanceof ConnectReplyError)) throw error;
+      reply.skipped.push({
+        name: oneLine(name, MAX_SHOWN_NAME_CHARS),
+        reason: oneLine(error.message, MAX_SHOWN_REASON_CHARS),
+      });
+    }
   }
-  return connectors;
+  return reply;
 }
 
 function parseConnector(
@@ -137,4 +157,11 @@ function text(value: unknown, where: string, max: number): string {
     throw new ConnectReplyError(`${where}: expected a string of 1 to ${max} characters`);
   }
   return value;
+}
+
+/** Text from the reply as a log line shows it: one line, bounded. */
+function oneLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+  const line = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
 }

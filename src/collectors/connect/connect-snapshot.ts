@@ -1,4 +1,5 @@
 import type { TimedSnapshot } from '../snapshot-source';
+import type { SkippedConnector } from './connect-rest-reply';
 
 /** Every state Connect reports for a connector or a task (AbstractStatus.State). */
 export const CONNECT_STATES = [
@@ -61,7 +62,11 @@ export interface TaskJmx {
 
 /** What the Jolokia agent of a worker gave this cycle, when one is configured. */
 export interface ConnectJmxReading {
-  /** The read as a whole succeeded. */
+  /**
+   * The agent answered every query. False when it was unreachable (then nothing was read) or
+   * refused or failed a query (its access policy, a bean that threw): then the beans of the
+   * queries it did answer are still here, as the broker JMX collector keeps a partial read.
+   */
   readonly up: boolean;
   readonly sourceTasks: readonly TaskJmx[];
   readonly sinkTasks: readonly TaskJmx[];
@@ -76,8 +81,12 @@ export type ConnectScrapePhase = 'rest' | 'jmx';
 
 export interface ConnectScrapeError {
   readonly phase: ConnectScrapePhase;
-  /** The HttpJsonClient's reason, or `malformed_reply` for a reply of the wrong shape. */
+  /**
+   * The HttpJsonClient's reason, `malformed_reply` for a reply of the wrong shape, or
+   * `query_failed` for one JMX query the Jolokia agent refused or failed.
+   */
   readonly errorType: string;
+  /** One line, without the endpoint (the log line names it). */
   readonly message: string;
 }
 
@@ -85,12 +94,12 @@ export interface ConnectScrapeError {
 export interface ConnectSnapshot extends TimedSnapshot {
   readonly takenAt: number;
   readonly durationSeconds: number;
-  /** The REST API answered both requests with a valid reply this cycle. */
+  /** The REST API answered with a valid reply this cycle. */
   readonly up: boolean;
-  /** From `GET /`, when it answered. */
-  readonly worker?: { readonly version: string; readonly kafkaClusterId: string };
   /** Reported connectors (after the `connectors` filter); empty when `up` is false. */
   readonly connectors: readonly ConnectorStatus[];
+  /** Malformed connector entries the reply held, left out; empty when `up` is false. */
+  readonly skippedConnectors: readonly SkippedConnector[];
   readonly restarts: RestartCounts;
   /** Absent when no Jolokia URL is configured. */
   readonly jmx?: ConnectJmxReading;

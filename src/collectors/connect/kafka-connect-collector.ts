@@ -6,12 +6,14 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { deepFreeze } from '../deep-freeze';
 import { SnapshotMetrics } from '../export/snapshot-metrics';
 import { HttpJsonClient, HttpJsonError, type HttpEndpointOptions } from '../http/http-json-client';
+import type { MBeanQueryFailure } from '../jmx/jolokia-client';
 import { nameFilter, type NameFilter, type NameFilterSpec } from '../name-filter';
+import { SelfMetrics } from '../collector-self-metrics';
 import { SnapshotSource } from '../snapshot-source';
 import { ConnectJmxReader } from './connect-jmx-reader';
 import { CONNECT_METRIC_FAMILIES } from './connect-metric-families';
-import { ConnectReplyError, parseConnectors, parseWorkerInfo } from './connect-rest-reply';
-import { ConnectSelfMetrics } from './connect-self-metrics';
+import { ConnectReplyError, parseConnectors, type SkippedConnector } from './connect-rest-reply';
+import { CONNECT_SELF_METRICS } from './connect-self-metrics';
 import type {
   ConnectJmxReading,
   ConnectScrapeError,
@@ -52,15 +54,16 @@ export interface KafkaConnectCollectorOptions {
   keepProcessAlive?: boolean;
   /**
    * Where the collector's few lines go: one when the REST API (or the Jolokia agent) becomes
-   * unreachable and one when it recovers, one per connector or task newly FAILED (the head of
-   * its trace). Default: the OpenTelemetry diag logger.
+   * unreachable (or the agent starts refusing queries) and one when it recovers, one per
+   * connector or task newly FAILED (the head of its trace), one when malformed connector
+   * entries appear. Default: the OpenTelemetry diag logger.
    */
   warn?: (message: string) => void;
 }
 
 /**
  * Kafka Connect's connectors and tasks as an OpenTelemetry MetricProducer: every collection of
- * a reader it is given to exports one snapshot of the REST API (`GET /` and one
+ * a reader it is given to exports one snapshot of the REST API (one
  * `GET /connectors?expand=status&expand=info`), plus, with `jolokiaUrl`, one bulk JMX read of
  * the worker's per-task metrics. Readers collecting together share a snapshot. What the
  * snapshot lacks is not exported: a deleted connector's series disappear from the next export.
@@ -68,23 +71,34 @@ export interface KafkaConnectCollectorOptions {
  * The REST API being down never throws: `kafka.connect.up` goes to 0 with no connector series
  * (down never reads healthy), one warning is logged, and the next collection tries again.
  * A connector or task newly FAILED gets one warning line and a `kafka.connect.task.failed`
- * (or `.connector.failed`) span whose `exception` event carries the trace.
+ * (or `.connector.failed`) span whose `exception` event carries the trace. Those lines and
+ * spans run the application's code (the `warn` sink, the diag logger, the global tracer's span
+ * processors); whatever that code throws costs the line or span, never the snapshot.
  */
 export class KafkaConnectCollector implements MetricProducer {
   private readonly rest: HttpJsonClient;
   private readonly jmx: ConnectJmxReader | undefined;
   private readonly include: NameFilter;
-  private readonly source: SnapshotSource<ConnectSnapshot>;
+  private source: SnapshotSource<ConnectSnapshot>;
   private readonly renderer = new SnapshotMetrics(CONNECT_METRIC_FAMILIES, {
     perPartition: true,
     maxSeries: Number.MAX_SAFE_INTEGER,
   });
-  private readonly selfMetrics = new ConnectSelfMetrics();
+  private readonly selfMetrics = new SelfMetrics(CONNECT_SELF_METRICS);
   private readonly restarts = new RestartTracker();
-  /** Sink connectors by consumer group, from the latest snapshot in which the REST API answered. */
+  /** Sink connectors by consumer group, as of the current snapshot (empty while REST is down). */
   private sinkGroups = new Map<string, string>();
   private running = false;
+  /**
+   * Counts the stop() calls: a snapshot taken before the last one was interrupted by it (its
+   * connections closed) and says nothing about Connect.
+   */
+  private stops = 0;
   private readonly healthy: Partial<Record<ConnectScrapePhase, boolean>> = {};
+  /** Skipped connector entries of the previous snapshot, to log only new ones. */
+  private skippedNames = new Set<string>();
+  /** Code of the application's that threw while reporting; logged once. */
+  private reportingFailed = false;
 
   constructor(private readonly options: KafkaConnectCollectorOptions) {
     validate(options);
@@ -112,10 +126,7 @@ export class KafkaConnectCollector implements MetricProducer {
       endpoint('jolokiaUrl', jolokia).close(); // validates like the REST endpoint
       this.jmx = new ConnectJmxReader(jolokia, this.include);
     }
-    this.source = new SnapshotSource((signal) => this.takeSnapshot(signal), {
-      shareForMs: options.minSnapshotIntervalMs ?? 5_000,
-      timeoutMs: snapshotTimeoutMs,
-    });
+    this.source = this.newSource();
   }
 
   /** Starts collecting: readers given this collector get its metrics from now on. Idempotent. */
@@ -124,9 +135,15 @@ export class KafkaConnectCollector implements MetricProducer {
     return this;
   }
 
-  /** Stops collecting (readers then get nothing from it) and closes idle connections. */
+  /**
+   * Stops collecting (readers then get nothing from it) and closes the connections. A snapshot
+   * under way is cut short and dropped: not logged (its closed connections are no outage),
+   * not counted, and never served after a later start(), which begins with a fresh one.
+   */
   stop(): Promise<void> {
     this.running = false;
+    this.stops++;
+    this.source = this.newSource();
     this.rest.close();
     this.jmx?.close();
     return Promise.resolve();
@@ -135,7 +152,10 @@ export class KafkaConnectCollector implements MetricProducer {
   /** MetricProducer: the current cycle's snapshot as metrics. Never rejects. */
   async collect(): Promise<CollectionResult> {
     if (!this.running) return collection([]);
+    const stops = this.stops;
     const snapshot = await this.source.current();
+    // Stopped meanwhile: that snapshot was interrupted.
+    if (stops !== this.stops) return collection([]);
     const { metrics } = this.renderer.render(snapshot);
     return collection([
       {
@@ -152,57 +172,78 @@ export class KafkaConnectCollector implements MetricProducer {
 
   /**
    * The sink connector consuming as `groupId` (`connect-<name>`, or its
-   * `consumer.override.group.id`), as of the latest snapshot in which the REST API answered;
-   * undefined for any other group. For labelling a sink's consumer lag with its connector.
+   * `consumer.override.group.id`), as of the latest snapshot; undefined for any other group,
+   * and for every group while the REST API does not answer: what the current snapshot does not
+   * show is not exported, so a sink's lag series stop with the outage and return with Connect.
+   * For labelling a sink's consumer lag with its connector.
    */
   connectorOfGroup(groupId: string): string | undefined {
     return this.sinkGroups.get(groupId);
   }
 
+  private newSource(): SnapshotSource<ConnectSnapshot> {
+    return new SnapshotSource((signal) => this.takeSnapshot(signal), {
+      shareForMs: this.options.minSnapshotIntervalMs ?? 5_000,
+      timeoutMs: this.options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+    });
+  }
+
   private async takeSnapshot(signal: AbortSignal): Promise<ConnectSnapshot> {
+    const stops = this.stops;
     const takenAt = Date.now();
     const started = performance.now();
     const errors: ConnectScrapeError[] = [];
     const [rest, jmx] = await Promise.all([
       this.readRest(signal).catch((error: unknown) => {
-        errors.push(scrapeError('rest', error));
+        errors.push(this.scrapeError('rest', error));
         return undefined;
       }),
       this.jmx?.read(signal).then(
-        ({ reading, failedQueries }) => {
-          for (let i = 0; i < failedQueries; i++) errors.push(QUERY_FAILED);
+        ({ reading, failures }) => {
+          for (const failure of failures) errors.push(queryFailed(failure));
           return reading;
         },
         (error: unknown): ConnectJmxReading => {
-          errors.push(scrapeError('jmx', error));
+          errors.push(this.scrapeError('jmx', error));
           return NO_JMX;
         },
       ),
     ]);
+    const durationSeconds = (performance.now() - started) / 1000;
+    // stop() closed the connections under it: nothing here is about Connect. Nothing is
+    // logged, counted or remembered, and no reader gets it (collect() checks the same).
+    if (stops !== this.stops) return deepFreeze(interrupted(takenAt, durationSeconds));
     let snapshot: ConnectSnapshot;
     if (rest) {
       const { restarts, newFailures } = this.restarts.observe(rest.connectors);
       this.sinkGroups = sinkGroups(rest.connectors);
       for (const failure of newFailures) {
         this.log('warn', failureLine(failure));
-        recordFailureSpan(failure);
+        this.report('recording the span of a FAILED connector or task', () =>
+          recordFailureSpan(failure),
+        );
       }
+      this.logSkippedConnectors(rest.skipped);
       snapshot = {
         takenAt,
-        durationSeconds: (performance.now() - started) / 1000,
+        durationSeconds,
         up: true,
-        worker: rest.worker,
         connectors: rest.connectors,
+        skippedConnectors: rest.skipped,
         restarts,
         ...(jmx ? { jmx } : {}),
         errors,
       };
     } else {
+      // What the current snapshot does not show is not exported: no sink lag labelled with a
+      // connector while Connect cannot say which sinks exist.
+      this.sinkGroups = new Map();
       snapshot = {
         takenAt,
-        durationSeconds: (performance.now() - started) / 1000,
+        durationSeconds,
         up: false,
         connectors: [],
+        skippedConnectors: [],
         restarts: NO_RESTARTS,
         ...(jmx ? { jmx } : {}),
         errors,
@@ -216,50 +257,99 @@ export class KafkaConnectCollector implements MetricProducer {
   }
 
   private async readRest(signal: AbortSignal) {
-    const [root, connectors] = await Promise.all([
-      this.rest.getOk('/', signal),
-      this.rest.getOk('/connectors?expand=status&expand=info', signal),
-    ]);
-    return {
-      worker: parseWorkerInfo(root),
-      connectors: parseConnectors(connectors, this.include),
-    };
+    const connectors = await this.rest.getOk('/connectors?expand=status&expand=info', signal);
+    return parseConnectors(connectors, this.include);
   }
 
-  /** One line when an endpoint starts failing (naming why), one when it answers again. */
+  /**
+   * One line when an endpoint starts failing (naming why), one when it answers again. For the
+   * Jolokia agent, refusing or failing a query is failing, as `kafka.connect.jmx.up` says.
+   */
   private logHealthChange(phase: ConnectScrapePhase, where: string, snapshot: ConnectSnapshot) {
-    // A refused query leaves some beans out; the endpoint itself answered.
-    const error = snapshot.errors.find((e) => e.phase === phase && e !== QUERY_FAILED);
-    const healthy = error === undefined;
+    const failed = snapshot.errors.filter((e) => e.phase === phase);
+    const healthy = failed.length === 0;
     const before = this.healthy[phase];
     if (before === healthy) return;
     this.healthy[phase] = healthy;
+    const what = phase === 'rest' ? 'REST API' : 'Jolokia agent';
     const metric = phase === 'rest' ? 'kafka.connect.up' : 'kafka.connect.jmx.up';
-    if (error) {
+    const [first] = failed;
+    if (first?.errorType === 'query_failed') {
       this.log(
         'warn',
-        `Kafka Connect ${phase === 'rest' ? 'REST API' : 'Jolokia agent'} ${where} failed ` +
-          `(${error.errorType}: ${error.message}); ${metric}=0, retrying every collection`,
+        `Kafka Connect ${what} ${where} refused or failed ${failed.length} JMX ` +
+          `${failed.length === 1 ? 'query' : 'queries'} (first: ${first.message}); ${metric}=0, ` +
+          'what it answered is still exported',
+      );
+    } else if (first) {
+      this.log(
+        'warn',
+        `Kafka Connect ${what} ${where} failed (${first.errorType}: ${first.message}); ` +
+          `${metric}=0, retrying every collection`,
       );
     } else if (before !== undefined) {
-      this.log(
-        'info',
-        `Kafka Connect ${phase === 'rest' ? 'REST API' : 'Jolokia agent'} ${where} answers again`,
-      );
+      this.log('info', `Kafka Connect ${what} ${where} answers again`);
     }
+  }
+
+  /** One line when malformed connector entries appear (not again while they stay). */
+  private logSkippedConnectors(skipped: readonly SkippedConnector[]): void {
+    const names = new Set(skipped.map(({ name }) => name));
+    const added = skipped.filter(({ name }) => !this.skippedNames.has(name));
+    this.skippedNames = names;
+    const [first] = added;
+    if (!first) return;
+    const others = added.length > 1 ? ` and ${added.length - 1} more` : '';
+    this.log(
+      'warn',
+      `Kafka Connect REST API ${this.rest.endpoint}: left out malformed connector entry ` +
+        `"${first.name}" (${first.reason})${others}; kafka.connect.skipped_connectors=${skipped.length}`,
+    );
+  }
+
+  /** A failed request as a scrape error; the message never holds credentials (see HttpJsonClient). */
+  private scrapeError(phase: ConnectScrapePhase, error: unknown): ConnectScrapeError {
+    if (error instanceof HttpJsonError) {
+      return { phase, errorType: error.reason, message: error.detail };
+    }
+    if (error instanceof ConnectReplyError) {
+      return { phase, errorType: 'malformed_reply', message: error.message };
+    }
+    // A bug of ours costs one snapshot, never the reader's collection.
+    this.report('logging an internal error', () =>
+      diag.error('kafka-otel: Connect snapshot failed', error),
+    );
+    return { phase, errorType: 'internal', message: String(error) };
   }
 
   /** One line to the `warn` option's sink, or to the diag logger. Never throws. */
   private log(level: 'warn' | 'info', message: string): void {
     const sink = this.options.warn;
-    if (sink === undefined) {
-      diag[level](`kafka-otel: ${message}`);
-      return;
-    }
+    this.report(sink ? 'the warn option' : 'the diag logger', () =>
+      sink ? sink(message) : diag[level](`kafka-otel: ${message}`),
+    );
+  }
+
+  /**
+   * Runs the application's code on a snapshot's behalf (the `warn` sink, the diag logger, the
+   * global tracer's span processors). What it throws costs that line or span, never the
+   * snapshot: a throwing span processor would otherwise fail every collection that sees a
+   * failed task. The first such error is logged, once, through the diag logger.
+   */
+  private report(what: string, action: () => void): void {
     try {
-      sink(message);
-    } catch {
-      // The application's sink failing must not cost a snapshot.
+      action();
+    } catch (error) {
+      if (this.reportingFailed) return;
+      this.reportingFailed = true;
+      try {
+        diag.warn(
+          `kafka-otel: Kafka Connect collector: ${what} threw (${String(error)}); ignored, ` +
+            'the snapshot is unaffected; later errors of the kind are not logged',
+        );
+      } catch {
+        // The diag logger is what throws: nowhere left to say it.
+      }
     }
   }
 }
@@ -268,12 +358,6 @@ export class KafkaConnectCollector implements MetricProducer {
 const DEFAULT_SNAPSHOT_TIMEOUT_MS = 8_000;
 const NO_RESOURCE = resourceFromAttributes({});
 const NO_RESTARTS = Object.freeze({ connectors: new Map(), tasks: new Map() });
-/** One query the Jolokia agent refused or failed (counted; the rest of the read is exported). */
-const QUERY_FAILED: ConnectScrapeError = Object.freeze({
-  phase: 'jmx',
-  errorType: 'query_failed',
-  message: 'the Jolokia agent refused or failed a query',
-});
 const NO_JMX: ConnectJmxReading = Object.freeze({
   up: false,
   sourceTasks: [],
@@ -282,6 +366,28 @@ const NO_JMX: ConnectJmxReading = Object.freeze({
   taskErrors: [],
   worker: {},
 });
+
+/** One query the Jolokia agent refused or failed (counted; the rest of the read is exported). */
+function queryFailed({ mbean, status, errorType, message }: MBeanQueryFailure): ConnectScrapeError {
+  return {
+    phase: 'jmx',
+    errorType: 'query_failed',
+    message: `${mbean}: ${status === undefined ? '' : `status ${status}, `}${errorType}: ${message}`,
+  };
+}
+
+/** What an interrupted snapshot is: nothing, never served. */
+function interrupted(takenAt: number, durationSeconds: number): ConnectSnapshot {
+  return {
+    takenAt,
+    durationSeconds,
+    up: false,
+    connectors: [],
+    skippedConnectors: [],
+    restarts: NO_RESTARTS,
+    errors: [],
+  };
+}
 
 function collection(
   scopeMetrics: CollectionResult['resourceMetrics']['scopeMetrics'],
@@ -295,19 +401,6 @@ function sinkGroups(connectors: readonly ConnectorStatus[]): Map<string, string>
     if (consumerGroup !== undefined) groups.set(consumerGroup, name);
   }
   return groups;
-}
-
-/** A failed request as a scrape error; the message never holds credentials (see HttpJsonClient). */
-function scrapeError(phase: ConnectScrapePhase, error: unknown): ConnectScrapeError {
-  if (error instanceof HttpJsonError) {
-    return { phase, errorType: error.reason, message: error.message };
-  }
-  if (error instanceof ConnectReplyError) {
-    return { phase, errorType: 'malformed_reply', message: error.message };
-  }
-  // A bug of ours costs one snapshot, never the reader's collection.
-  diag.error('kafka-otel: Connect snapshot failed', error);
-  return { phase, errorType: 'internal', message: String(error) };
 }
 
 function endpoint(option: string, options: HttpEndpointOptions): HttpJsonClient {

@@ -22,7 +22,8 @@ export class HttpJsonError extends Error {
   constructor(
     readonly endpoint: string,
     readonly reason: HttpFailureReason,
-    detail: string,
+    /** What went wrong, without the endpoint: for a line that names the endpoint itself. */
+    readonly detail: string,
     readonly status?: number,
   ) {
     super(`${endpoint}: ${detail}`);

@@ -100,7 +100,8 @@ const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Reads one broker's node through its agent. Never rejects: an endpoint that cannot be read is
- * a reading with `up: false`, its error, and nothing else.
+ * a reading with `up: false`, its error, and nothing else; one that refused or failed some
+ * queries is `up: false` with the first failure and what the other queries read.
  */
 export async function readBrokerEndpoint(
   client: JolokiaClient,
@@ -299,7 +300,10 @@ function defined<T extends object>(values: T): T {
 }
 
 function endpointError(error: unknown): EndpointError {
-  if (error instanceof HttpJsonError) return { errorType: error.reason, message: error.message };
+  // The log line names the endpoint; the client's message starts with it too.
+  if (error instanceof HttpJsonError) {
+    return { errorType: error.reason, message: error.detail };
+  }
   // Not expected (the client rejects with HttpJsonError only); kept as what it says it is.
   return { errorType: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -224,15 +224,6 @@ export class JolokiaClient {
   }
 }
 
-/**
- * The attribute as a number, or undefined when it is absent or not a finite number (a string,
- * a boolean): for readers that need numbers and count what they could not use.
- */
-export function numericAttribute(bean: MBeanReading, attribute: string): number | undefined {
-  const value = bean.attributes[attribute];
-  return typeof value === 'number' ? value : undefined;
-}
-
 function isScalar(value: unknown): value is AttributeValue {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value === 'string') return value.length <= MAX_STRING_CHARS;

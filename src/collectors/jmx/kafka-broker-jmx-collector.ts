@@ -67,18 +67,25 @@ const NO_RESOURCE = resourceFromAttributes({});
  * partitions, the KRaft quorum as each node sees it — as an OpenTelemetry MetricProducer
  * (`metricProducers: [collector]`). Each collection reads every agent once (one bulk request
  * each, shared by readers collecting together) and exports exactly what it read: counters
- * are Kafka's own totals, a broker that cannot be read exports `kafka.broker.jmx.up` 0 and
- * nothing else, and what a broker does not have is not exported.
+ * are Kafka's own totals, and what a broker does not have is not exported. A broker that
+ * cannot be read exports `kafka.broker.jmx.up` 0 and nothing else; one whose agent refuses or
+ * fails some queries (an access policy) also reads `kafka.broker.jmx.up` 0 but still exports
+ * what the other queries read (the Connect collector's `kafka.connect.jmx.up` does the same).
  *
  * Never throws into the application after construction; invalid options throw a TypeError.
  */
 export class KafkaBrokerJmxCollector implements MetricProducer {
   private readonly agents: Array<{ client: JolokiaClient; broker?: number | string }>;
-  private readonly source: SnapshotSource<BrokerJmxSnapshot>;
+  private source: SnapshotSource<BrokerJmxSnapshot>;
   private readonly renderer: SnapshotMetrics<BrokerJmxSnapshot>;
   /** Each endpoint's health at the last read, to log changes only. */
   private readonly healthy = new Map<string, boolean>();
   private running = false;
+  /**
+   * Counts the stop() calls: a read begun before the last one was interrupted by it (its
+   * connections closed) and says nothing about the brokers.
+   */
+  private stops = 0;
 
   constructor(private readonly options: KafkaBrokerJmxCollectorOptions) {
     validate(options);
@@ -103,10 +110,7 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
       perPartition: true,
       maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
     });
-    this.source = new SnapshotSource((signal) => this.takeSnapshot(signal), {
-      shareForMs: options.minSnapshotIntervalMs ?? 5_000,
-      timeoutMs: snapshotTimeoutMs,
-    });
+    this.source = this.newSource();
   }
 
   /** Starts collecting: from now on each collection of a reader reads the agents. Idempotent. */
@@ -115,9 +119,15 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
     return this;
   }
 
-  /** Stops collecting (readers then get nothing from it) and closes the connections. */
+  /**
+   * Stops collecting (readers then get nothing from it) and closes the connections. A read
+   * under way is cut short and dropped: not logged (its closed connections are no outage) and
+   * never served after a later start(), which begins with a fresh read.
+   */
   stop(): Promise<void> {
     this.running = false;
+    this.stops++;
+    this.source = this.newSource();
     for (const { client } of this.agents) client.close();
     return Promise.resolve();
   }
@@ -125,7 +135,10 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
   /** MetricProducer: the metrics of the current cycle's read. Never rejects. */
   async collect(): Promise<CollectionResult> {
     if (!this.running) return collection([]);
+    const stops = this.stops;
     const snapshot = await this.source.current();
+    // Stopped meanwhile: that read was interrupted.
+    if (stops !== this.stops) return collection([]);
     const { metrics } = this.renderer.render(snapshot);
     const scope = { name: PACKAGE_NAME, version: PACKAGE_VERSION };
     return collection([{ scope, metrics }]);
@@ -136,13 +149,25 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
     return this.source.current();
   }
 
+  private newSource(): SnapshotSource<BrokerJmxSnapshot> {
+    return new SnapshotSource((signal) => this.takeSnapshot(signal), {
+      shareForMs: this.options.minSnapshotIntervalMs ?? 5_000,
+      timeoutMs: this.options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+    });
+  }
+
   private async takeSnapshot(signal: AbortSignal): Promise<BrokerJmxSnapshot> {
+    const stops = this.stops;
     const takenAt = Date.now();
     const endpoints = await Promise.all(
       this.agents.map(({ client, broker }) =>
         readBrokerEndpoint(client, broker, signal).catch((error: unknown) => {
           // A bug of ours must cost one endpoint's reading, never the reader's collection.
-          diag.error('kafka-otel: broker JMX reading failed', error);
+          try {
+            diag.error('kafka-otel: broker JMX reading failed', error);
+          } catch {
+            // The application's diag logger failing costs this line only.
+          }
           return unreadable(client.endpoint, error);
         }),
       ),
@@ -153,6 +178,8 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
       endpoints,
     };
     deepFreeze(snapshot);
+    // stop() closed the connections under it: not an outage to log; no reader gets it.
+    if (stops !== this.stops) return snapshot;
     for (const reading of endpoints) this.logHealthChange(reading);
     if (this.options.keepProcessAlive === false) {
       for (const { client } of this.agents) client.close();
@@ -179,14 +206,11 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
   /** One line to the `warn` option's sink, or to the diag logger. Never throws. */
   private log(level: 'warn' | 'info', message: string): void {
     const sink = this.options.warn;
-    if (sink === undefined) {
-      diag[level](`kafka-otel: ${message}`);
-      return;
-    }
     try {
-      sink(message);
+      if (sink) sink(message);
+      else diag[level](`kafka-otel: ${message}`);
     } catch {
-      // The application's sink failing must not cost a read.
+      // The application's sink or diag logger failing must not cost a read.
     }
   }
 }

@@ -356,20 +356,23 @@ describe('KafkaConnectCollector on a real Connect worker', () => {
   );
 
   it(
-    'the REST API gone: up 0 and no connector series',
+    'the REST API gone: up 0, no connector series, and no sink known by its group',
     async () => {
       const topic = await newTopic();
-      const name = uniqueName('watched-source');
-      const input = path.join(dir, `${uniqueName('in')}.txt`);
-      writeFileSync(input, 'one\n');
-      await createConnector(name, { 'connector.class': FILE_SOURCE, file: input, topic });
+      const name = uniqueName('watched-sink');
+      const output = path.join(dir, `${uniqueName('out')}.txt`);
+      await createConnector(name, { 'connector.class': FILE_SINK, file: output, topics: topic });
       const relay = await startTcpRelay(new URL(connectUrl));
-      const { scrape, warnings } = collectorOf([name], { url: relay.url, jolokiaUrl: undefined });
+      const { collector, scrape, warnings } = collectorOf([name], {
+        url: relay.url,
+        jolokiaUrl: undefined,
+      });
       const where = { [CONNECTOR]: name };
       await scrapeUntil(scrape, 'the connector RUNNING', (r) => {
         expect(r.value('kafka.connect.up')).toBe(1);
         expect(stateOf(r, 'kafka.connect.connector.state', where)).toBe('RUNNING');
       });
+      expect(collector.connectorOfGroup(`connect-${name}`)).toBe(name);
 
       await relay.shut();
       const down = await scrape();
@@ -385,8 +388,11 @@ describe('KafkaConnectCollector on a real Connect worker', () => {
       expect(stillDown.value('kafka.connect.up')).toBe(0);
       expect(stillDown.points('kafka.connect.connector.state')).toEqual([]);
       expect(restErrors(stillDown)).toBe(2);
+      // What the current snapshot does not show is not exported: the sink's lag loses its label.
+      expect(collector.connectorOfGroup(`connect-${name}`)).toBeUndefined();
       expect(warnings).toHaveLength(1); // one line for the outage, not one per collection
       expect(warnings[0]).toContain(`Kafka Connect REST API ${relay.url} failed (`);
+      expect(warnings[0]!.split(relay.url)).toHaveLength(2); // the endpoint named once
       expect(warnings[0]).toContain('kafka.connect.up=0');
     },
     TEST_TIMEOUT,

@@ -1,7 +1,8 @@
 /**
  * A loopback HTTP server standing in for a Connect worker's REST API (and, on another instance,
- * a Jolokia agent): each request is answered by the current `reply` function, and every
- * request's method, path and Authorization header is recorded.
+ * a Jolokia agent): each request is answered by the current `reply` function (at once, or when
+ * the promise it returns settles), and every request's method, path and Authorization header is
+ * recorded when it arrives.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,10 @@ export interface RecordedRequest {
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   /** Answers a request; replace it between collections to change what the "worker" says. */
-  reply: (request: RecordedRequest) => FakeReply = () => ({ status: 404, body: {} });
+  reply: (request: RecordedRequest) => FakeReply | Promise<FakeReply> = () => ({
+    status: 404,
+    body: {},
+  });
   private readonly server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,9 +38,11 @@ export class FakeHttpServer {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       this.requests.push(recorded);
-      const { status = 200, body } = this.reply(recorded);
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+      void Promise.resolve(this.reply(recorded)).then(({ status = 200, body }) => {
+        if (response.destroyed) return; // the client went away while the reply was held
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(typeof body === 'string' ? body : JSON.stringify(body));
+      });
     });
   });
 

@@ -4,11 +4,13 @@
  * scrape error, never an exception), credentials, and what is observed between snapshots
  * (restarts, new failures). The real worker's behaviour is proven in test/integration/connect/.
  */
-import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { diag, DiagLogLevel, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
+import { TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KafkaConnectCollector } from '../../../../src/collectors/connect/kafka-connect-collector';
 import { TelemetryHarness, type Point } from '../../../support/telemetry-harness';
+import { waitFor } from '../../../support/wait-for';
 import {
   connectWorker,
   connectorsReply,
@@ -156,11 +158,11 @@ describe('KafkaConnectCollector: a healthy reply', () => {
     expect(r.value('kafka.connect.worker.connectors', { [WORKER_KEY]: 'w2:8083' })).toBe(0);
     expect(r.value('kafka.connect.worker.tasks', { [WORKER_KEY]: 'w2:8083' })).toBe(1);
     expect(r.value('kafka.connect.task.restarts', { [CONNECTOR]: 'files-out', [TASK]: 1 })).toBe(0);
+    expect(r.value('kafka.connect.skipped_connectors')).toBe(0);
     // No Jolokia configured: no JMX health series.
     expect(r.points('kafka.connect.jmx.up')).toEqual([]);
-    // One snapshot: GET / and the expanded connectors list, nothing else.
-    expect(rest.requests.map((q) => `${q.method} ${q.path}`).sort()).toEqual([
-      'GET /',
+    // One snapshot is one request: the expanded connectors list, nothing else.
+    expect(rest.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'GET /connectors?expand=status&expand=info',
     ]);
   });
@@ -214,18 +216,46 @@ describe('KafkaConnectCollector: a healthy reply', () => {
     expect(collector.connectorOfGroup('archive')).toBe('to-s3');
     expect(collector.connectorOfGroup('connect-to-s3')).toBeUndefined();
     expect(collector.connectorOfGroup('connect-files-in')).toBeUndefined(); // a source
-    // The REST API failing keeps what the last good snapshot said.
+    // The REST API failing: no sink is known (the sink lag labelled with it stops) until
+    // Connect answers again.
+    const healthy = rest.reply;
     rest.reply = () => ({ status: 500, body: {} });
     expect((await scrape()).value('kafka.connect.up')).toBe(0);
+    expect(collector.connectorOfGroup('connect-files-out')).toBeUndefined();
+    expect(collector.connectorOfGroup('archive')).toBeUndefined();
+    rest.reply = healthy;
+    expect((await scrape()).value('kafka.connect.up')).toBe(1);
     expect(collector.connectorOfGroup('connect-files-out')).toBe('files-out');
   });
 });
 
 describe('KafkaConnectCollector: replies it cannot use', () => {
-  const hostile: Array<[string, unknown]> = [
+  it.each([
     ['a list', []],
     ['a number', 42],
-    ['a connector that is a string', { c: 'x' }],
+    ['null', null],
+  ])('%s: up 0, no connector series, one counted and logged error', async (_, body) => {
+    rest.reply = connectWorker(() => body);
+    const r = await collect().scrape();
+    expect(r.value('kafka.connect.up')).toBe(0);
+    expect(r.points('kafka.connect.connector.state')).toEqual([]);
+    expect(r.points('kafka.connect.task.state')).toEqual([]);
+    expect(r.points('kafka.connect.worker.tasks')).toEqual([]);
+    expect(r.points('kafka.connect.skipped_connectors')).toEqual([]);
+    expect(
+      r.total('kafka.connect.scrape.errors', { phase: 'rest', 'error.type': 'malformed_reply' }),
+    ).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('malformed_reply');
+    expect(warnings[0]).toContain('kafka.connect.up=0');
+  });
+
+  const malformedEntries: Array<[string, unknown]> = [
+    ['a connector that is a string', { ...connectorsReply([source]), 'files-out': 'x' }],
+    [
+      'a name past 1024 characters',
+      { ...connectorsReply([source]), ...connectorsReply([{ ...sink, name: 'n'.repeat(1025) }]) },
+    ],
     ['a state that is not a string', connectorsReplyWith((s) => (s.connector.state = 7))],
     ['a state with a trace in it', connectorsReplyWith((s) => (s.connector.state = TRACE))],
     ['a negative task id', connectorsReplyWith((s) => (s.tasks[0].id = -1))],
@@ -234,21 +264,28 @@ describe('KafkaConnectCollector: replies it cannot use', () => {
     ['a trace that is not a string', connectorsReplyWith((s) => (s.tasks[0].trace = 1))],
     ['an unknown connector type', connectorsReplyWith((s) => (s.type = 'Sink Connector!'))],
   ];
-  it.each(hostile)(
-    '%s: up 0, no connector series, one counted and logged error',
+  it.each(malformedEntries)(
+    '%s: that connector alone is left out, counted, and logged once',
     async (_, body) => {
       rest.reply = connectWorker(() => body);
-      const r = await collect().scrape();
-      expect(r.value('kafka.connect.up')).toBe(0);
-      expect(r.points('kafka.connect.connector.state')).toEqual([]);
-      expect(r.points('kafka.connect.task.state')).toEqual([]);
-      expect(r.points('kafka.connect.worker.tasks')).toEqual([]);
-      expect(
-        r.total('kafka.connect.scrape.errors', { phase: 'rest', 'error.type': 'malformed_reply' }),
-      ).toBe(1);
+      const { scrape } = collect();
+      for (let cycle = 1; cycle <= 2; cycle++) {
+        const r = await scrape();
+        expect(r.value('kafka.connect.up')).toBe(1);
+        expect(r.value('kafka.connect.skipped_connectors')).toBe(1);
+        const reported = new Set(
+          r.points('kafka.connect.connector.state').map((p) => p.attributes[CONNECTOR]),
+        );
+        expect(reported).toEqual(new Set(['files-in']));
+        expect(r.points('kafka.connect.task.state')).toHaveLength(6); // files-in's one task
+        expect(r.points('kafka.connect.scrape.errors')).toEqual([]);
+      }
+      // One line when it appears, not one per collection; never the trace it may hold.
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toContain('malformed_reply');
-      expect(warnings[0]).toContain('kafka.connect.up=0');
+      expect(warnings[0]).toMatch(
+        /^Kafka Connect REST API http:\/\/127\.0\.0\.1:\d+: left out malformed connector entry "(files-out|n{80}…)" \(.+\); kafka\.connect\.skipped_connectors=1$/,
+      );
+      expect(warnings[0]).not.toContain('\n');
     },
   );
 
@@ -276,12 +313,43 @@ describe('KafkaConnectCollector: replies it cannot use', () => {
     expect(
       second.total('kafka.connect.scrape.errors', { phase: 'rest', 'error.type': 'status' }),
     ).toBe(2);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('HTTP 500: herder busy');
+    // The endpoint named once (the client's error message starts with it too).
+    expect(warnings).toEqual([
+      `Kafka Connect REST API ${url} failed (status: HTTP 500: herder busy); kafka.connect.up=0, retrying every collection`,
+    ]);
     failing = false;
     expect((await scrape()).value('kafka.connect.up')).toBe(1);
     expect(warnings).toHaveLength(2);
-    expect(warnings[1]).toContain('answers again');
+    expect(warnings[1]).toBe(`Kafka Connect REST API ${url} answers again`);
+  });
+
+  it('stop() during a snapshot: no outage logged, and a later start() takes a fresh one', async () => {
+    const healthy = connectWorker(() => connectorsReply([source]));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    rest.reply = async (request) => {
+      await held;
+      return healthy(request);
+    };
+    // A long sharing interval: a snapshot kept from before stop() would be served after start().
+    const { collector, scrape } = collect({ minSnapshotIntervalMs: 60_000 });
+    const during = collector.collect();
+    await waitFor(() => rest.requests.length === 1, {
+      timeoutMs: 10_000,
+      description: 'the snapshot to be under way',
+    });
+    await collector.stop();
+    expect((await during).resourceMetrics.scopeMetrics).toEqual([]);
+    release();
+    collector.start();
+    const r = await scrape();
+    expect(r.value('kafka.connect.up')).toBe(1);
+    expect(r.points('kafka.connect.connector.state', { [STATE]: 'RUNNING' })).toHaveLength(1);
+    expect(r.points('kafka.connect.scrape.errors')).toEqual([]);
+    expect(r.points('kafka.connect.scrape.duration')).toEqual([
+      { attributes: {}, value: 1 }, // the interrupted snapshot is not counted
+    ]);
+    expect(warnings).toEqual([]);
   });
 });
 
@@ -291,7 +359,7 @@ describe('KafkaConnectCollector: credentials', () => {
     const r = await collect({ username: 'monitor', password: 's3cret-pw' }).scrape();
     expect(r.value('kafka.connect.up')).toBe(1);
     const expected = `Basic ${Buffer.from('monitor:s3cret-pw').toString('base64')}`;
-    expect(rest.requests.map((q) => q.authorization)).toEqual([expected, expected]);
+    expect(rest.requests.map((q) => q.authorization)).toEqual([expected]);
   });
 
   it('a 401 is an unauthorized error whose warning never holds the password', async () => {
@@ -389,6 +457,65 @@ describe('KafkaConnectCollector: between snapshots', () => {
     expect(await restarts()).toBe(4); // a resume is not a restart
     expect(harness.spansNamed('kafka.connect.task.failed')).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('a span processor that throws costs the span, never the snapshot', async () => {
+    const throwing: SpanProcessor = {
+      onStart: () => {
+        throw new Error('span processor bug');
+      },
+      onEnd: () => undefined,
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    const logged: string[] = [];
+    diag.setLogger(
+      {
+        error: (message) => logged.push(message),
+        warn: (message) => logged.push(message),
+        info: () => undefined,
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
+      DiagLogLevel.WARN,
+    );
+    trace.disable();
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [throwing] }));
+    try {
+      let failed = 0;
+      rest.reply = connectWorker(() =>
+        connectorsReply([
+          {
+            name: 'orders-out',
+            type: 'sink',
+            tasks: [0, 1].map((id) => ({ id, state: id < failed ? 'FAILED' : 'RUNNING' })),
+          },
+        ]),
+      );
+      const { scrape } = collect();
+      // Each cycle finds a task newly FAILED: each records a span, each span's start throws.
+      for (failed = 1; failed <= 2; failed++) {
+        const r = await scrape();
+        expect(r.value('kafka.connect.up')).toBe(1);
+        expect(
+          r.value('kafka.connect.connector.tasks', {
+            [CONNECTOR]: 'orders-out',
+            [STATE]: 'FAILED',
+          }),
+        ).toBe(failed);
+      }
+      expect(warnings.filter((w) => w.includes('is FAILED'))).toHaveLength(2);
+      // Said once, not once per span.
+      expect(logged).toEqual([
+        'kafka-otel: Kafka Connect collector: recording the span of a FAILED connector or task ' +
+          'threw (Error: span processor bug); ignored, the snapshot is unaffected; later errors ' +
+          'of the kind are not logged',
+      ]);
+    } finally {
+      diag.disable();
+      trace.disable();
+      trace.setGlobalTracerProvider(harness.tracerProvider);
+    }
   });
 
   it('a restart counter is a monotonic sum', async () => {
@@ -520,6 +647,92 @@ describe('KafkaConnectCollector: JMX over Jolokia', () => {
     expect(warnings[0]).toContain('kafka.connect.jmx.up=0');
   });
 
+  /** Jolokia's answer to a read its access policy forbids. */
+  function refused(query: unknown) {
+    return {
+      status: 403,
+      request: query,
+      error_type: 'java.lang.SecurityException',
+      error: 'Reading attribute is forbidden by the access policy',
+    };
+  }
+
+  it('an agent refusing every query reads jmx.up 0: one line when refusals start, one when they stop', async () => {
+    rest.reply = connectWorker(() => connectorsReply([source]));
+    const answering = jolokiaAnswers({
+      'source-task-metrics': {
+        'kafka.connect:type=source-task-metrics,connector=files-in,task=0': {
+          'source-record-poll-total': 7,
+        },
+      },
+    });
+    let refusing = true;
+    jolokia.reply = (request) =>
+      refusing
+        ? { body: (JSON.parse(request.body) as unknown[]).map(refused) }
+        : answering(request);
+    const { scrape } = collect({ jolokiaUrl });
+    for (let cycle = 1; cycle <= 2; cycle++) {
+      const r = await scrape();
+      expect(r.value('kafka.connect.jmx.up')).toBe(0);
+      expect(r.value('kafka.connect.up')).toBe(1);
+      expect(r.points('kafka.connect.source.records.polled')).toEqual([]);
+      // Four per-task bean types and two worker beans: six queries, each refused, each cycle.
+      expect(
+        r.total('kafka.connect.scrape.errors', { phase: 'jmx', 'error.type': 'query_failed' }),
+      ).toBe(6 * cycle);
+    }
+    expect(warnings).toEqual([
+      `Kafka Connect Jolokia agent ${jolokiaUrl} refused or failed 6 JMX queries (first: ` +
+        'kafka.connect:type=source-task-metrics,connector=*,task=*: status 403, ' +
+        'java.lang.SecurityException: Reading attribute is forbidden by the access policy); ' +
+        'kafka.connect.jmx.up=0, what it answered is still exported',
+    ]);
+    refusing = false;
+    const r = await scrape();
+    expect(r.value('kafka.connect.jmx.up')).toBe(1);
+    expect(r.value('kafka.connect.source.records.polled', { [CONNECTOR]: 'files-in' })).toBe(7);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toBe(`Kafka Connect Jolokia agent ${jolokiaUrl} answers again`);
+  });
+
+  it('a partly refused read reads jmx.up 0 and still exports what was read', async () => {
+    rest.reply = connectWorker(() => connectorsReply([source, sink]));
+    const answering = jolokiaAnswers({
+      'source-task-metrics': {
+        'kafka.connect:type=source-task-metrics,connector=files-in,task=0': {
+          'source-record-poll-total': 7,
+        },
+      },
+      'task-error-metrics': {
+        'kafka.connect:type=task-error-metrics,connector=files-out,task=1': {
+          'total-record-errors': 4,
+        },
+      },
+    });
+    jolokia.reply = (request) => {
+      const { body } = answering(request);
+      const queries = JSON.parse(request.body) as Array<{ mbean: string }>;
+      return {
+        body: body.map((answer, i) =>
+          queries[i]!.mbean.includes('task-error-metrics') ? refused(queries[i]) : answer,
+        ),
+      };
+    };
+    const r = await collect({ jolokiaUrl }).scrape();
+    expect(r.value('kafka.connect.jmx.up')).toBe(0);
+    expect(r.value('kafka.connect.source.records.polled', { [CONNECTOR]: 'files-in' })).toBe(7);
+    expect(r.points('kafka.connect.task.record.errors')).toEqual([]);
+    expect(
+      r.total('kafka.connect.scrape.errors', { phase: 'jmx', 'error.type': 'query_failed' }),
+    ).toBe(1);
+    const agentLines = warnings.filter((w) => w.includes('Jolokia agent'));
+    expect(agentLines).toHaveLength(1);
+    expect(agentLines[0]).toContain(
+      'refused or failed 1 JMX query (first: kafka.connect:type=task-error-metrics,connector=*,task=*: status 403',
+    );
+  });
+
   it('JMX series are not exported while the REST API is down', async () => {
     rest.reply = () => ({ status: 500, body: {} });
     jolokia.reply = jolokiaAnswers({
@@ -536,10 +749,10 @@ describe('KafkaConnectCollector: JMX over Jolokia', () => {
   });
 });
 
-/** A one-connector reply with its status changed by `change` (to make it malformed). */
+/** `files-in` as it is and `files-out` with its status changed by `change` (to make it malformed). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a reply reshaped at will
 function connectorsReplyWith(change: (status: any) => void): unknown {
-  const reply = connectorsReply([source]) as Record<string, { status: unknown }>;
-  change(reply['files-in']!.status);
+  const reply = connectorsReply([source, sink]) as Record<string, { status: unknown }>;
+  change(reply['files-out']!.status);
   return reply;
 }

@@ -16,6 +16,8 @@ export interface SentRequest {
 export class FakeJolokia {
   readonly sent: SentRequest[] = [];
   private server: http.Server | undefined;
+  /** While set, replies wait for it to settle (a read still under way). */
+  hold: Promise<void> | undefined;
   /** Replaces the whole reply body, for replies that are not an answer per query. */
   rawReply: ((body: unknown) => { status: number; text: string }) | undefined;
 
@@ -34,13 +36,16 @@ export class FakeJolokia {
           contentType: request.headers['content-type'],
           body,
         });
-        const raw = this.rawReply?.(body);
-        const status = raw?.status ?? 200;
-        const text =
-          raw?.text ??
-          JSON.stringify((body as Array<{ mbean: string }>).map((query) => this.answer(query)));
-        response.writeHead(status, { 'content-type': 'application/json' });
-        response.end(text);
+        void Promise.resolve(this.hold).then(() => {
+          if (response.destroyed) return; // the client went away while the reply was held
+          const raw = this.rawReply?.(body);
+          const status = raw?.status ?? 200;
+          const text =
+            raw?.text ??
+            JSON.stringify((body as Array<{ mbean: string }>).map((query) => this.answer(query)));
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(text);
+        });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -12,6 +12,7 @@ import {
 } from '../../../../src/collectors/jmx/kafka-broker-jmx-collector';
 import { emittedKeys, sortedDeclaration } from '../../../support/declared-attributes';
 import { TelemetryHarness } from '../../../support/telemetry-harness';
+import { waitFor } from '../../../support/wait-for';
 import { FakeJolokia, ok } from './fake-jolokia';
 
 const fakes: FakeJolokia[] = [];
@@ -246,7 +247,8 @@ describe('KafkaBrokerJmxCollector', () => {
       { endpoint: one.url, value: 0 },
     ]);
     expect(warnings).toEqual([
-      `broker JMX read of ${two.url} failed (connection_refused: ${two.url}: connection refused); kafka.broker.jmx.up=0, retrying every collection`,
+      // The endpoint named once (the client's error message starts with it too).
+      `broker JMX read of ${two.url} failed (connection_refused: connection refused); kafka.broker.jmx.up=0, retrying every collection`,
     ]);
   });
 
@@ -263,6 +265,36 @@ describe('KafkaBrokerJmxCollector', () => {
     expect(points(metrics, 'kafka.broker.jmx.up')).toEqual([{ endpoint: one.url, value: 0 }]);
     expect(points(metrics, 'kafka.raft.epoch')).toEqual([]);
     expect(points(metrics, 'kafka.broker.request.queue.size')).toEqual([{ broker: 3, value: 1 }]);
+  });
+
+  it('stop() during a read: no outage logged, and a later start() reads afresh', async () => {
+    const one = await agent(brokerAnswers(1, true));
+    let release!: () => void;
+    one.fake.hold = new Promise<void>((resolve) => (release = resolve));
+    const warnings: string[] = [];
+    // A long sharing interval: a read kept from before stop() would be served after start().
+    const collector = new KafkaBrokerJmxCollector({
+      endpoints: [one.url],
+      minSnapshotIntervalMs: 60_000,
+      warn: (line) => warnings.push(line),
+    });
+    collectors.push(collector.start());
+    const during = collector.collect();
+    await waitFor(() => one.fake.sent.length === 1, {
+      timeoutMs: 10_000,
+      description: 'the read to be under way',
+    });
+    await collector.stop();
+    expect((await during).resourceMetrics.scopeMetrics).toEqual([]);
+    one.fake.hold = undefined;
+    release();
+    collector.start();
+    const { resourceMetrics } = await collector.collect();
+    const metrics = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+    expect(points(metrics, 'kafka.broker.jmx.up')).toEqual([{ endpoint: one.url, value: 1 }]);
+    expect(points(metrics, 'kafka.raft.epoch')).toEqual([{ broker: 1, value: 7 }]);
+    expect(one.fake.sent).toHaveLength(2);
+    expect(warnings).toEqual([]);
   });
 
   it('skips and counts hostile values, and never throws', async () => {
