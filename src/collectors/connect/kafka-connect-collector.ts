@@ -9,7 +9,7 @@ import { HttpJsonClient, HttpJsonError, type HttpEndpointOptions } from '../http
 import type { MBeanQueryFailure } from '../jmx/jolokia-client';
 import { nameFilter, type NameFilter, type NameFilterSpec } from '../name-filter';
 import { SelfMetrics } from '../collector-self-metrics';
-import { SnapshotSource } from '../snapshot-source';
+import { StoppableSnapshots } from '../stoppable-snapshots';
 import { ConnectJmxReader } from './connect-jmx-reader';
 import { CONNECT_METRIC_FAMILIES } from './connect-metric-families';
 import { ConnectReplyError, parseConnectors, type SkippedConnector } from './connect-rest-reply';
@@ -79,7 +79,7 @@ export class KafkaConnectCollector implements MetricProducer {
   private readonly rest: HttpJsonClient;
   private readonly jmx: ConnectJmxReader | undefined;
   private readonly include: NameFilter;
-  private source: SnapshotSource<ConnectSnapshot>;
+  private readonly snapshots: StoppableSnapshots<ConnectSnapshot>;
   private readonly renderer = new SnapshotMetrics(CONNECT_METRIC_FAMILIES, {
     perPartition: true,
     maxSeries: Number.MAX_SAFE_INTEGER,
@@ -88,12 +88,6 @@ export class KafkaConnectCollector implements MetricProducer {
   private readonly restarts = new RestartTracker();
   /** Sink connectors by consumer group, as of the current snapshot (empty while REST is down). */
   private sinkGroups = new Map<string, string>();
-  private running = false;
-  /**
-   * Counts the stop() calls: a snapshot taken before the last one was interrupted by it (its
-   * connections closed) and says nothing about Connect.
-   */
-  private stops = 0;
   private readonly healthy: Partial<Record<ConnectScrapePhase, boolean>> = {};
   /** Skipped connector entries of the previous snapshot, to log only new ones. */
   private skippedNames = new Set<string>();
@@ -126,12 +120,15 @@ export class KafkaConnectCollector implements MetricProducer {
       endpoint('jolokiaUrl', jolokia).close(); // validates like the REST endpoint
       this.jmx = new ConnectJmxReader(jolokia, this.include);
     }
-    this.source = this.newSource();
+    this.snapshots = new StoppableSnapshots((signal) => this.takeSnapshot(signal), {
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+      minSnapshotIntervalMs: options.minSnapshotIntervalMs ?? 5_000,
+    });
   }
 
   /** Starts collecting: readers given this collector get its metrics from now on. Idempotent. */
   start(): this {
-    this.running = true;
+    this.snapshots.start();
     return this;
   }
 
@@ -141,9 +138,7 @@ export class KafkaConnectCollector implements MetricProducer {
    * not counted, and never served after a later start(), which begins with a fresh one.
    */
   stop(): Promise<void> {
-    this.running = false;
-    this.stops++;
-    this.source = this.newSource();
+    this.snapshots.stop();
     this.rest.close();
     this.jmx?.close();
     return Promise.resolve();
@@ -151,11 +146,8 @@ export class KafkaConnectCollector implements MetricProducer {
 
   /** MetricProducer: the current cycle's snapshot as metrics. Never rejects. */
   async collect(): Promise<CollectionResult> {
-    if (!this.running) return collection([]);
-    const stops = this.stops;
-    const snapshot = await this.source.current();
-    // Stopped meanwhile: that snapshot was interrupted.
-    if (stops !== this.stops) return collection([]);
+    const snapshot = await this.snapshots.forCollection();
+    if (snapshot === undefined) return collection([]);
     const { metrics } = this.renderer.render(snapshot);
     return collection([
       {
@@ -167,7 +159,7 @@ export class KafkaConnectCollector implements MetricProducer {
 
   /** The snapshot of the current cycle (the one the export reads). */
   snapshot(): Promise<ConnectSnapshot> {
-    return this.source.current();
+    return this.snapshots.current();
   }
 
   /**
@@ -181,15 +173,8 @@ export class KafkaConnectCollector implements MetricProducer {
     return this.sinkGroups.get(groupId);
   }
 
-  private newSource(): SnapshotSource<ConnectSnapshot> {
-    return new SnapshotSource((signal) => this.takeSnapshot(signal), {
-      shareForMs: this.options.minSnapshotIntervalMs ?? 5_000,
-      timeoutMs: this.options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
-    });
-  }
-
   private async takeSnapshot(signal: AbortSignal): Promise<ConnectSnapshot> {
-    const stops = this.stops;
+    const generation = this.snapshots.generation;
     const takenAt = Date.now();
     const started = performance.now();
     const errors: ConnectScrapeError[] = [];
@@ -212,7 +197,8 @@ export class KafkaConnectCollector implements MetricProducer {
     const durationSeconds = (performance.now() - started) / 1000;
     // stop() closed the connections under it: nothing here is about Connect. Nothing is
     // logged, counted or remembered, and no reader gets it (collect() checks the same).
-    if (stops !== this.stops) return deepFreeze(interrupted(takenAt, durationSeconds));
+    if (this.snapshots.stoppedSince(generation))
+      return deepFreeze(interrupted(takenAt, durationSeconds));
     let snapshot: ConnectSnapshot;
     if (rest) {
       const { restarts, newFailures } = this.restarts.observe(rest.connectors);

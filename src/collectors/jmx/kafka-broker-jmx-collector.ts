@@ -5,7 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { deepFreeze } from '../deep-freeze';
 import { SnapshotMetrics } from '../export/snapshot-metrics';
-import { SnapshotSource } from '../snapshot-source';
+import { StoppableSnapshots } from '../stoppable-snapshots';
 import { BROKER_JMX_METRIC_FAMILIES } from './broker-jmx-metric-families';
 import { readBrokerEndpoint } from './broker-jmx-reader';
 import type { BrokerEndpointReading, BrokerJmxSnapshot } from './broker-jmx-snapshot';
@@ -76,16 +76,10 @@ const NO_RESOURCE = resourceFromAttributes({});
  */
 export class KafkaBrokerJmxCollector implements MetricProducer {
   private readonly agents: Array<{ client: JolokiaClient; broker?: number | string }>;
-  private source: SnapshotSource<BrokerJmxSnapshot>;
+  private readonly snapshots: StoppableSnapshots<BrokerJmxSnapshot>;
   private readonly renderer: SnapshotMetrics<BrokerJmxSnapshot>;
   /** Each endpoint's health at the last read, to log changes only. */
   private readonly healthy = new Map<string, boolean>();
-  private running = false;
-  /**
-   * Counts the stop() calls: a read begun before the last one was interrupted by it (its
-   * connections closed) and says nothing about the brokers.
-   */
-  private stops = 0;
 
   constructor(private readonly options: KafkaBrokerJmxCollectorOptions) {
     validate(options);
@@ -110,12 +104,15 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
       perPartition: true,
       maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
     });
-    this.source = this.newSource();
+    this.snapshots = new StoppableSnapshots((signal) => this.takeSnapshot(signal), {
+      snapshotTimeoutMs: options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
+      minSnapshotIntervalMs: options.minSnapshotIntervalMs ?? 5_000,
+    });
   }
 
   /** Starts collecting: from now on each collection of a reader reads the agents. Idempotent. */
   start(): this {
-    this.running = true;
+    this.snapshots.start();
     return this;
   }
 
@@ -125,20 +122,15 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
    * never served after a later start(), which begins with a fresh read.
    */
   stop(): Promise<void> {
-    this.running = false;
-    this.stops++;
-    this.source = this.newSource();
+    this.snapshots.stop();
     for (const { client } of this.agents) client.close();
     return Promise.resolve();
   }
 
   /** MetricProducer: the metrics of the current cycle's read. Never rejects. */
   async collect(): Promise<CollectionResult> {
-    if (!this.running) return collection([]);
-    const stops = this.stops;
-    const snapshot = await this.source.current();
-    // Stopped meanwhile: that read was interrupted.
-    if (stops !== this.stops) return collection([]);
+    const snapshot = await this.snapshots.forCollection();
+    if (snapshot === undefined) return collection([]);
     const { metrics } = this.renderer.render(snapshot);
     const scope = { name: PACKAGE_NAME, version: PACKAGE_VERSION };
     return collection([{ scope, metrics }]);
@@ -146,18 +138,11 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
 
   /** The read of the current cycle (the one the export reads), e.g. for a health endpoint. */
   snapshot(): Promise<BrokerJmxSnapshot> {
-    return this.source.current();
-  }
-
-  private newSource(): SnapshotSource<BrokerJmxSnapshot> {
-    return new SnapshotSource((signal) => this.takeSnapshot(signal), {
-      shareForMs: this.options.minSnapshotIntervalMs ?? 5_000,
-      timeoutMs: this.options.snapshotTimeoutMs ?? DEFAULT_SNAPSHOT_TIMEOUT_MS,
-    });
+    return this.snapshots.current();
   }
 
   private async takeSnapshot(signal: AbortSignal): Promise<BrokerJmxSnapshot> {
-    const stops = this.stops;
+    const generation = this.snapshots.generation;
     const takenAt = Date.now();
     const endpoints = await Promise.all(
       this.agents.map(({ client, broker }) =>
@@ -179,7 +164,7 @@ export class KafkaBrokerJmxCollector implements MetricProducer {
     };
     deepFreeze(snapshot);
     // stop() closed the connections under it: not an outage to log; no reader gets it.
-    if (stops !== this.stops) return snapshot;
+    if (this.snapshots.stoppedSince(generation)) return snapshot;
     for (const reading of endpoints) this.logHealthChange(reading);
     if (this.options.keepProcessAlive === false) {
       for (const { client } of this.agents) client.close();
