@@ -35,6 +35,7 @@ import '../support/otel-stack-context';
 import { waitFor } from '../support/wait-for';
 import { startProcess, stopAll, type TestProcess } from './support/child-process';
 import { startCollectExporter } from './support/collect-process';
+import { describeAlerts, promAlerts } from './support/prometheus-alerts';
 
 const stack = inject('otelStack');
 const brokers = inject('kafkaBrokers');
@@ -199,5 +200,35 @@ describe('the dashboards on the live demo', () => {
     ).catch(() => undefined);
     expect(empty).toEqual([]);
     expect(demo.exited()).toBeUndefined();
+  });
+
+  it('fires the Connect alerts on the demo: a FAILED task, and a sink writing to its dead-letter queue', async () => {
+    // The demo's Prometheus evaluates the shipped rules with the demo's short `for`s; its
+    // `fail-connector` sink cannot open its file, and its events sink sends every record its
+    // converter rejects to the dead-letter queue.
+    const expected = [
+      { alertname: 'KafkaConnectTaskFailed', kafka_connect_connector: 'demo-failing-sink' },
+      {
+        alertname: 'KafkaConnectDeadLetterQueueGrowing',
+        kafka_connect_connector: 'demo-events-sink',
+      },
+    ];
+    let alerts = await promAlerts(stack.prometheus);
+    const firing = () =>
+      expected.filter((selector) =>
+        alerts.some(
+          (alert) =>
+            alert.state === 'firing' &&
+            Object.entries(selector).every(([label, value]) => alert.labels[label] === value),
+        ),
+      );
+    await waitFor(
+      async () => {
+        alerts = await promAlerts(stack.prometheus);
+        return firing().length === expected.length;
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000, description: 'the Connect alerts to fire' },
+    ).catch(() => undefined);
+    expect(firing(), `alerts held by Prometheus:\n${describeAlerts(alerts)}`).toEqual(expected);
   });
 });
