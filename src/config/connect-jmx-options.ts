@@ -1,4 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
+import type { KafkaConnectCollectorOptions } from '../collectors/connect/kafka-connect-collector';
+import type { KafkaBrokerJmxCollectorOptions } from '../collectors/jmx/kafka-broker-jmx-collector';
 import { buildTlsOptions } from './tls-options';
 import { InvalidValue } from './value-parsers';
 
@@ -27,24 +29,25 @@ export type ConnectJmxLabels = Record<
 >;
 
 /** Where the Connect collector reads: its REST API and, optionally, the worker's Jolokia. */
-export interface ConnectEndpoints {
-  url: string;
-  username?: string;
-  password?: string;
-  tls?: boolean | ConnectionOptions;
-  jolokiaUrl?: string;
-  jolokiaUsername?: string;
-  jolokiaPassword?: string;
-  jolokiaTls?: boolean | ConnectionOptions;
-}
+export type ConnectEndpoints = Pick<
+  KafkaConnectCollectorOptions,
+  | 'url'
+  | 'username'
+  | 'password'
+  | 'tls'
+  | 'jolokiaUrl'
+  | 'jolokiaUsername'
+  | 'jolokiaPassword'
+  | 'jolokiaTls'
+>;
 
 /** Where the broker JMX collector reads: one Jolokia agent per broker. */
-export interface BrokerJmxEndpoints {
+export type BrokerJmxEndpoints = Pick<
+  KafkaBrokerJmxCollectorOptions,
+  'username' | 'password' | 'tls'
+> & {
   endpoints: string[];
-  username?: string;
-  password?: string;
-  tls?: boolean | ConnectionOptions;
-}
+};
 
 /**
  * The endpoints of the Connect and broker JMX collectors from their settings, CA files read;

@@ -168,8 +168,8 @@ class FamilyPoints<S> {
         spec.kind === 'counter'
           ? (value: number, attributes: Attributes) =>
               this.counterStarts.startOf(spec.name, attributes, value, this.time)
-          : () => this.time;
-      emit[key] = pointCollector(points, startOf, this.time, limit);
+          : undefined;
+      emit[key] = pointCollector(points, this.time, limit, startOf);
     }
     this.family.observe(this.snapshot, emit);
     return rendered;
@@ -215,16 +215,18 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 function ignore(): void {}
 
+/** Collects a metric's points; `startOf` only for counters, gauges start where they end. */
 function pointCollector(
   points: DataPoint<number>[],
-  startOf: (value: number, attributes: Attributes) => HrTime,
   endTime: HrTime,
   limit: number,
+  startOf?: (value: number, attributes: Attributes) => HrTime,
 ): Emit {
   return (value, attributes = NO_ATTRIBUTES) => {
     // A non-finite value (an unknown offset turned NaN) is a gap, not a data point.
     if (Number.isFinite(value) && points.length < limit) {
-      points.push({ startTime: startOf(value, attributes), endTime, attributes, value });
+      const startTime = startOf ? startOf(value, attributes) : endTime;
+      points.push({ startTime, endTime, attributes, value });
     }
   };
 }
